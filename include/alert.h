@@ -1,0 +1,30 @@
+/* alert.h - the ECS JSON document for one detection, built in one place */
+#ifndef ALERT_H
+#define ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image.h"
+#include "rule.h"
+
+struct alert_input {
+	const struct image *proc;   /* the dracut exec */
+	const struct image *parent; /* its parent; NULL when unknown */
+	/* ancestors beyond the parent are not listed here: ancestry[0] is the
+	 * parent, ancestry[1] the grandparent, and so on */
+	const struct image *const *ancestry;
+	size_t nancestry;
+	const struct rule_meta *rule;
+	const char *host_name;
+	int64_t created_ms; /* event.created, ms since the epoch */
+};
+
+/*
+ * Build the alert as one line of UTF-8 JSON, without a trailing newline.
+ * Returns a string the caller frees, with its length in *len, or NULL on
+ * ENOMEM.
+ */
+char *alert_build(const struct alert_input *in, size_t *len);
+
+#endif /* ALERT_H */

@@ -1,0 +1,70 @@
+/* exec_event.h - turn one auparse event into a process image (or a fork) */
+#ifndef EXEC_EVENT_H
+#define EXEC_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <auparse.h>
+
+#include "image.h"
+
+enum exec_event_kind {
+	EXEC_EVENT_OTHER = 0, /* any other event: ignored */
+	EXEC_EVENT_EXEC,      /* execve/execveat, successful or not */
+	EXEC_EVENT_FORK,      /* successful fork/vfork/clone/clone3 */
+};
+
+struct exec_event {
+	enum exec_event_kind kind;
+	struct image *image; /* EXEC: owned by the caller after the call */
+	/* FORK: the forking process and the new pid (exit=), with time */
+	pid_t fork_parent, fork_child;
+	int64_t sec;
+	uint32_t msec;
+	uint64_t serial;
+};
+
+struct exec_event_stats {
+	uint64_t events;	 /* events looked at */
+	uint64_t execs;		 /* exec events (any outcome) */
+	uint64_t forks;		 /* successful fork events */
+	uint64_t malformed;	 /* exec events dropped as unreadable */
+	uint64_t args_truncated; /* execs whose argv was not fully recovered */
+};
+
+/* Look up the execve/execveat/fork syscall numbers with libaudit. Call once
+ * before exec_event_parse. Returns 0, or -1 if libaudit knows none. */
+int exec_event_init(void);
+
+/*
+ * Parse the current event of au (positioned by auparse at its first record).
+ * Fills ev; kind is EXEC_EVENT_OTHER for every event that is not an exec or
+ * fork, at almost no cost. Returns 0, or -1 when an exec event is too broken
+ * to use (counted in st->malformed and logged with rate limiting); ev then
+ * holds nothing to free.
+ */
+int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
+		     struct exec_event_stats *st);
+
+/*
+ * Argument reassembly, exposed for tests: feed each EXECVE field (name and
+ * raw value as auparse returns it, quotes or hex included) in record order,
+ * then take the arguments. The assembler checks argc and every aN_len.
+ */
+struct argv_asm;
+struct argv_asm *argv_asm_new(void);
+void argv_asm_free(struct argv_asm *a);
+/* Returns 0, or -1 for a field that is malformed (it is then ignored and the
+ * result marked truncated). */
+int argv_asm_field(struct argv_asm *a, const char *name, const char *value);
+/* Hand over the arguments (*args NULL-terminated, caller frees each and the
+ * array; *args may be NULL when *argc is 0). *truncated is set when an
+ * argument is missing, short, or failed to decode. Returns 0, or -1 on
+ * ENOMEM. Resets the assembler. */
+int argv_asm_take(struct argv_asm *a, char ***args, size_t *argc,
+		  bool *truncated);
+
+#endif /* EXEC_EVENT_H */

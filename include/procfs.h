@@ -1,0 +1,38 @@
+/* procfs.h - the one module that reads /proc, under a replaceable root */
+#ifndef PROCFS_H
+#define PROCFS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "image.h"
+
+struct procfs;
+
+/* Read processes under root ("/proc" when NULL). Returns NULL on ENOMEM;
+ * free with procfs_free. */
+struct procfs *procfs_create(const char *root);
+void procfs_free(struct procfs *pfs);
+
+/*
+ * Read /proc/PID (cmdline, exe, comm, stat, status, cwd) into a new image
+ * with source IMAGE_SRC_PROC and start_ticks set. A #! script is reported
+ * as the executable, its interpreter in image->interpreter. Returns NULL if
+ * the process is gone or unreadable; the caller frees with image_free.
+ */
+struct image *procfs_read(struct procfs *pfs, pid_t pid);
+
+/* Start time of PID in clock ticks after boot. Returns 0, or -1 if gone. */
+int procfs_start_ticks(struct procfs *pfs, pid_t pid, uint64_t *ticks);
+
+/* Convert an audit event time to clock ticks after boot, for comparison
+ * with start_ticks. Returns 0, or -1 when the boot time is unknown. */
+int procfs_time_to_ticks(struct procfs *pfs, int64_t sec, uint32_t msec,
+			 uint64_t *ticks);
+
+/* Call fn for every numeric entry under root; stops early when fn returns
+ * non-zero. Returns 0, or -1 if root cannot be read. */
+int procfs_foreach(struct procfs *pfs, int (*fn)(pid_t pid, void *arg),
+		   void *arg);
+
+#endif /* PROCFS_H */

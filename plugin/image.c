@@ -1,0 +1,295 @@
+/* image.c - the process image: allocation, copies, paths, command line */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+
+/* Internal flag: the image and all its strings are one allocation. */
+#define IMAGE_PACKED 0x80000000u
+
+/* Allocate an empty image. */
+struct image *image_new(void)
+{
+	return calloc(1, sizeof(struct image));
+}
+
+/* Free an image and everything it owns. */
+void image_free(struct image *img)
+{
+	size_t i;
+
+	if (!img)
+		return;
+	if (!(img->flags & IMAGE_PACKED)) {
+		free(img->executable);
+		free(img->interpreter);
+		free(img->exe);
+		free(img->comm);
+		free(img->cwd);
+		free(img->tty);
+		free(img->key);
+		free(img->user_name);
+		free(img->command_line);
+		for (i = 0; img->args && i < img->argc; i++)
+			free(img->args[i]);
+		free(img->args);
+	}
+	free(img);
+}
+
+static size_t slen(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* The scalar strings, in one place for size and copy. */
+#define IMAGE_NSTR 8
+static char **image_strings(struct image *img, char **out[IMAGE_NSTR])
+{
+	out[0] = &img->executable;
+	out[1] = &img->interpreter;
+	out[2] = &img->exe;
+	out[3] = &img->comm;
+	out[4] = &img->cwd;
+	out[5] = &img->tty;
+	out[6] = &img->key;
+	out[7] = &img->user_name;
+	return out[0];
+}
+
+/* Bytes the image's strings and arrays take. */
+size_t image_size(const struct image *img)
+{
+	char **str[IMAGE_NSTR];
+	size_t n = sizeof(*img), i;
+
+	if (!img)
+		return 0;
+	image_strings((struct image *)img, str);
+	for (i = 0; i < IMAGE_NSTR; i++)
+		n += slen(*str[i]);
+	if (img->args)
+		n += (img->argc + 1) * sizeof(char *);
+	for (i = 0; i < img->argc; i++)
+		n += slen(img->args[i]);
+	n += slen(img->command_line);
+	return n;
+}
+
+static char *put(char **cursor, const char *s, size_t len)
+{
+	char *d = *cursor;
+
+	memcpy(d, s, len);
+	d[len] = '\0';
+	*cursor += len + 1;
+	return d;
+}
+
+/* Deep copy into one allocation, cut to max_bytes of strings if non-zero. */
+struct image *image_copy(const struct image *src, size_t max_bytes)
+{
+	char **sstr[IMAGE_NSTR], **dstr[IMAGE_NSTR];
+	size_t fixed = 0, argbytes = 0, keep = 0, lastlen = 0, i, total;
+	bool cut = false;
+	struct image *dst;
+	char *cur;
+
+	if (!src)
+		return NULL;
+	image_strings((struct image *)src, sstr);
+	for (i = 0; i < IMAGE_NSTR; i++)
+		fixed += slen(*sstr[i]);
+	/* Arguments cost twice: once in args, once in command_line. */
+	for (i = 0; i < src->argc; i++) {
+		size_t l = strlen(src->args[i]);
+
+		if (max_bytes && fixed + 2 * (argbytes + l + 1) > max_bytes) {
+			/* keep the head of this argument if any room is left */
+			size_t budget = max_bytes > fixed ? (max_bytes - fixed) / 2 : 0;
+			size_t room = budget > argbytes + 1 ? budget - argbytes - 1 : 0;
+
+			cut = true;
+			if (room > 0) {
+				lastlen = room;
+				argbytes += room + 1;
+				keep = i + 1;
+			}
+			break;
+		}
+		argbytes += l + 1;
+		keep = i + 1;
+		lastlen = l;
+	}
+	total = sizeof(*dst) + (src->args ? (keep + 1) * sizeof(char *) : 0) +
+		fixed + 2 * argbytes + 1;
+	dst = malloc(total);
+	if (!dst)
+		return NULL;
+	*dst = *src;
+	dst->flags = (src->flags & ~IMAGE_PACKED) | IMAGE_PACKED;
+	if (cut)
+		dst->flags |= IMAGE_COPY_TRUNCATED;
+	cur = (char *)(dst + 1);
+	dst->args = NULL;
+	if (src->args) {
+		dst->args = (char **)cur;
+		cur += (keep + 1) * sizeof(char *);
+	}
+	image_strings(dst, dstr);
+	for (i = 0; i < IMAGE_NSTR; i++)
+		*dstr[i] = *sstr[i] ? put(&cur, *sstr[i], strlen(*sstr[i])) :
+				      NULL;
+	dst->name = NULL;
+	if (dst->executable) {
+		const char *slash = strrchr(dst->executable, '/');
+
+		dst->name = slash ? slash + 1 : dst->executable;
+	}
+	dst->argc = keep;
+	for (i = 0; i < keep; i++) {
+		size_t l = i + 1 == keep ? lastlen : strlen(src->args[i]);
+
+		dst->args[i] = put(&cur, src->args[i], l);
+	}
+	if (dst->args)
+		dst->args[keep] = NULL;
+	dst->command_line = NULL;
+	if (keep) {
+		dst->command_line = cur;
+		for (i = 0; i < keep; i++) {
+			size_t l = strlen(dst->args[i]);
+
+			memcpy(cur, dst->args[i], l);
+			cur += l;
+			*cur++ = i + 1 < keep ? ' ' : '\0';
+		}
+	}
+	return dst;
+}
+
+/* Clean a path lexically, joining a relative one to an absolute cwd. */
+char *image_clean_path(const char *path, const char *cwd)
+{
+	size_t plen = strlen(path), clen = 0, n = 0, root;
+	bool join = path[0] != '/' && cwd && cwd[0] == '/';
+	char *buf, *out;
+	const char *p;
+
+	if (join)
+		clen = strlen(cwd);
+	buf = malloc(clen + 1 + plen + 1);
+	out = malloc(clen + 1 + plen + 2);
+	if (!buf || !out) {
+		free(buf);
+		free(out);
+		return NULL;
+	}
+	if (join) {
+		memcpy(buf, cwd, clen);
+		buf[clen] = '/';
+		memcpy(buf + clen + 1, path, plen + 1);
+	} else {
+		memcpy(buf, path, plen + 1);
+	}
+
+	/* Walk the components; root is where ".." may not go past. */
+	root = 0;
+	if (buf[0] == '/')
+		out[n++] = '/', root = 1;
+	p = buf;
+	while (*p) {
+		const char *end;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		end = strchr(p, '/');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 1 && p[0] == '.') {
+			/* skip */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (n > root) {
+				/* drop the last component (not a "..") */
+				size_t k = n;
+
+				while (k > root && out[k - 1] != '/')
+					k--;
+				if (n - k == 2 && out[k] == '.' &&
+				    out[k + 1] == '.') {
+					if (n > root && out[n - 1] != '/')
+						out[n++] = '/';
+					memcpy(out + n, "..", 2);
+					n += 2;
+				} else {
+					n = k > root ? k - 1 : root;
+				}
+			} else if (!root) {
+				/* relative path: keep the leading ".." */
+				memcpy(out + n, "..", 2);
+				n += 2;
+			}
+		} else {
+			if (n > root && out[n - 1] != '/')
+				out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (n == 0)
+		out[n++] = '.';
+	out[n] = '\0';
+	free(buf);
+	return out;
+}
+
+/* Set executable (absolute against cwd, cleaned) and name. */
+int image_set_executable(struct image *img, const char *path, const char *cwd)
+{
+	char *clean, *slash;
+
+	clean = image_clean_path(path, cwd);
+	if (!clean)
+		return -1;
+	free(img->executable);
+	img->executable = clean;
+	slash = strrchr(clean, '/');
+	img->name = slash && slash[1] ? slash + 1 : clean;
+	return 0;
+}
+
+/* Take ownership of args and rebuild command_line. */
+int image_set_args(struct image *img, char **args, size_t argc)
+{
+	size_t len = 0, i;
+	char *cl, *p;
+
+	for (i = 0; img->args && i < img->argc; i++)
+		free(img->args[i]);
+	free(img->args);
+	free(img->command_line);
+	img->args = args;
+	img->argc = argc;
+	img->command_line = NULL;
+	if (argc == 0)
+		return 0;
+	for (i = 0; i < argc; i++)
+		len += strlen(args[i]) + 1;
+	cl = malloc(len);
+	if (!cl)
+		return -1;
+	p = cl;
+	for (i = 0; i < argc; i++) {
+		size_t l = strlen(args[i]);
+
+		memcpy(p, args[i], l);
+		p += l;
+		*p++ = i + 1 < argc ? ' ' : '\0';
+	}
+	img->command_line = cl;
+	return 0;
+}

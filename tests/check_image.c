@@ -1,0 +1,189 @@
+/* check_image.c - unit tests for the process image: paths, args, copies */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+
+static void check_clean(const char *path, const char *cwd, const char *want)
+{
+	char *got = image_clean_path(path, cwd);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(strcmp(got, want) == 0, "clean(%s, %s) = %s, want %s",
+		      path, cwd ? cwd : "NULL", got, want);
+	free(got);
+}
+
+START_TEST(test_clean_path)
+{
+	check_clean("/usr/bin/dracut", NULL, "/usr/bin/dracut");
+	check_clean("/usr//bin/./dracut", NULL, "/usr/bin/dracut");
+	check_clean("/usr/lib/../bin/dracut", NULL, "/usr/bin/dracut");
+	check_clean("/../../bin/sh", NULL, "/bin/sh");
+	check_clean("/", NULL, "/");
+	check_clean("/usr/bin/", NULL, "/usr/bin");
+	check_clean("dracut", "/usr/bin", "/usr/bin/dracut");
+	check_clean("./dracut", "/tmp/x", "/tmp/x/dracut");
+	check_clean("../bin/dracut", "/usr/sbin", "/usr/bin/dracut");
+	check_clean("../../../../x", "/a/b", "/x");
+	check_clean("./a/../b", "/", "/b");
+	check_clean(".", "/tmp", "/tmp");
+	/* cwd unknown: a relative path stays relative, cleaned */
+	check_clean("./dracut", NULL, "dracut");
+	check_clean("../x/./y", NULL, "../x/y");
+	check_clean("a/../..", NULL, "..");
+	check_clean("a/..", NULL, ".");
+	/* a relative cwd is not trusted for joining */
+	check_clean("x", "rel", "x");
+	/* a dotted name is a name, not a step */
+	check_clean("/usr/bin/...", NULL, "/usr/bin/...");
+	check_clean("/usr/.hidden/..x", NULL, "/usr/.hidden/..x");
+}
+END_TEST
+
+static char **mkargs(size_t n, const char *const *src)
+{
+	char **a = calloc(n + 1, sizeof(*a));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		a[i] = strdup(src[i]);
+	return a;
+}
+
+START_TEST(test_set_executable_and_args)
+{
+	static const char *const av[] = {"dracut", "--force", "", "x y"};
+	struct image *img = image_new();
+
+	ck_assert_int_eq(image_set_executable(img, "../sbin/dracut", "/usr/bin"),
+			 0);
+	ck_assert_str_eq(img->executable, "/usr/sbin/dracut");
+	ck_assert_str_eq(img->name, "dracut");
+	ck_assert_int_eq(image_set_args(img, mkargs(4, av), 4), 0);
+	ck_assert_uint_eq(img->argc, 4);
+	/* an empty argument still takes its separator */
+	ck_assert_str_eq(img->command_line, "dracut --force  x y");
+	ck_assert_int_eq(image_set_args(img, NULL, 0), 0);
+	ck_assert_ptr_null(img->command_line);
+	image_free(img);
+	image_free(NULL);
+}
+END_TEST
+
+START_TEST(test_copy_full)
+{
+	static const char *const av[] = {"/bin/sh", "/tmp/s.sh", "1"};
+	struct image *img = image_new(), *cp;
+
+	img->pid = 42;
+	img->ppid = 7;
+	img->serial = 99;
+	image_set_executable(img, "/tmp/s.sh", NULL);
+	img->interpreter = strdup("/usr/bin/dash");
+	img->cwd = strdup("/tmp");
+	image_set_args(img, mkargs(3, av), 3);
+	cp = image_copy(img, 0);
+	ck_assert_ptr_nonnull(cp);
+	ck_assert_int_eq(cp->pid, 42);
+	ck_assert_int_eq(cp->ppid, 7);
+	ck_assert_uint_eq(cp->serial, 99);
+	ck_assert_str_eq(cp->executable, "/tmp/s.sh");
+	ck_assert_str_eq(cp->name, "s.sh");
+	ck_assert_str_eq(cp->interpreter, "/usr/bin/dash");
+	ck_assert_str_eq(cp->cwd, "/tmp");
+	ck_assert_ptr_null(cp->key);
+	ck_assert_uint_eq(cp->argc, 3);
+	ck_assert_str_eq(cp->args[2], "1");
+	ck_assert_ptr_null(cp->args[3]);
+	ck_assert_str_eq(cp->command_line, "/bin/sh /tmp/s.sh 1");
+	ck_assert_uint_eq(cp->flags & IMAGE_COPY_TRUNCATED, 0);
+	/* the copy is independent of the original */
+	image_free(img);
+	ck_assert_str_eq(cp->args[0], "/bin/sh");
+	image_free(cp);
+}
+END_TEST
+
+START_TEST(test_copy_truncated)
+{
+	static const char *const av[] = {"abcd", "efgh", "ijkl"};
+	struct image *img = image_new(), *cp;
+	size_t fixed;
+
+	image_set_executable(img, "/x", NULL); /* "/x\0" = 3 bytes */
+	image_set_args(img, mkargs(3, av), 3);
+	fixed = 3;
+	/*
+	 * Each kept argument of length l costs 2 * (l + 1). A budget of
+	 * fixed + 2 * 5 + 2 * 3 leaves (16 / 2) = 8 bytes: "abcd" takes 5,
+	 * and 8 - 5 - 1 = 2 bytes of "efgh" remain: "ef".
+	 */
+	cp = image_copy(img, fixed + 16);
+	ck_assert_ptr_nonnull(cp);
+	ck_assert_uint_eq(cp->argc, 2);
+	ck_assert_str_eq(cp->args[0], "abcd");
+	ck_assert_str_eq(cp->args[1], "ef");
+	ck_assert_str_eq(cp->command_line, "abcd ef");
+	ck_assert_uint_ne(cp->flags & IMAGE_COPY_TRUNCATED, 0);
+	ck_assert_str_eq(cp->executable, "/x");
+	image_free(cp);
+
+	/* exactly enough: nothing is cut */
+	cp = image_copy(img, fixed + 2 * 15);
+	ck_assert_uint_eq(cp->argc, 3);
+	ck_assert_uint_eq(cp->flags & IMAGE_COPY_TRUNCATED, 0);
+	ck_assert_str_eq(cp->command_line, "abcd efgh ijkl");
+	image_free(cp);
+
+	/* no room for any argument */
+	cp = image_copy(img, 1);
+	ck_assert_uint_eq(cp->argc, 0);
+	ck_assert_ptr_null(cp->command_line);
+	ck_assert_str_eq(cp->executable, "/x");
+	ck_assert_uint_ne(cp->flags & IMAGE_COPY_TRUNCATED, 0);
+	image_free(cp);
+	image_free(img);
+}
+END_TEST
+
+START_TEST(test_size)
+{
+	static const char *const av[] = {"ab"};
+	struct image *img = image_new();
+
+	ck_assert_uint_eq(image_size(img), sizeof(*img));
+	image_set_executable(img, "/ab", NULL);
+	image_set_args(img, mkargs(1, av), 1);
+	/* "/ab\0" + args[2] + "ab\0" + "ab\0" */
+	ck_assert_uint_eq(image_size(img),
+			  sizeof(*img) + 4 + 2 * sizeof(char *) + 3 + 3);
+	image_free(img);
+}
+END_TEST
+
+static Suite *image_suite(void)
+{
+	Suite *s = suite_create("image");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_clean_path);
+	tcase_add_test(tc, test_set_executable_and_args);
+	tcase_add_test(tc, test_copy_full);
+	tcase_add_test(tc, test_copy_truncated);
+	tcase_add_test(tc, test_size);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(image_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
