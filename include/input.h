@@ -1,0 +1,27 @@
+/* input.h - the read loop: non-blocking reads into auparse, ageing, EOF */
+#ifndef INPUT_H
+#define INPUT_H
+
+#include <stdbool.h>
+
+#include "core.h"
+
+struct input_hooks {
+	/* Called after every wake-up; returns non-zero to stop the loop.
+	 * Handles the signal flags. */
+	int (*poll)(void *arg);
+	void *arg;
+};
+
+/*
+ * Read audit records in string format from fd until EOF or until
+ * hooks->poll asks to stop, feeding auparse and handing events to core.
+ * live: plugin mode (age events so each one is delivered at once; tick the
+ * core every second). Lines starting with '#' are comments and skipped.
+ * Every pending event is flushed before returning. Returns 0 at EOF or on
+ * request, -1 on a read error (logged).
+ */
+int input_run(int fd, bool live, struct core *core,
+	      const struct input_hooks *hooks);
+
+#endif /* INPUT_H */

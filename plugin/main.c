@@ -1,0 +1,359 @@
+/* main.c - command line, signals and start-up of the audisp-dracut plugin */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "core.h"
+#include "input.h"
+#include "log.h"
+#include "privs.h"
+#include "rule.h"
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+
+static volatile sig_atomic_t got_term, got_hup, got_usr1;
+static bool live;
+
+struct opts {
+	const char *config;
+	const char *replay;
+	const char *output;
+	int rule_version; /* 0: from the config */
+	bool check_config;
+};
+
+struct state {
+	struct opts *opts;
+	struct config cfg[2]; /* the running one and the one being loaded */
+	int cur;
+	struct core *core;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: audisp-dracut [-c FILE] [-r FILE|-] [-o SPEC] "
+		"[--rule-version N] [--check-config] [-V] [-h]\n"
+		"  -c, --config FILE     configuration (default %s)\n"
+		"  -r, --replay FILE|-   replay an audit log or a captured "
+		"plugin stream\n"
+		"  -o, --output SPEC     -, file:PATH or syslog "
+		"(comma-separated)\n"
+		"      --rule-version N  1 (the default) or 7\n"
+		"      --check-config    validate the configuration and exit\n"
+		"  -d, --debug           log debug messages\n"
+		"  -V, --version         print the version and exit\n"
+		"  -h, --help            print this help and exit\n",
+		CONFIG_DEFAULT_PATH);
+}
+
+/* SIGTERM: from auditd (our parent) only in plugin mode, as
+ * audit-userspace plugins do; from anyone in replay. */
+static void on_term(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (live && sig == SIGTERM && si && si->si_pid != getppid())
+		return;
+	got_term = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	got_hup = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+/* auditd 3.0.9 starts plugins with signals blocked and some ignored:
+ * start from a clean slate, then install our handlers. */
+static void signals_setup(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	for (sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigaction(sig, NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN) {
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_handler = SIG_DFL;
+			sigaction(sig, &sa, NULL);
+		}
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_term;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGTERM, &sa, NULL);
+	if (!live)
+		sigaction(SIGINT, &sa, NULL);
+	sa.sa_flags = 0;
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Load the configuration named by opts into cfg, with the command line's
+ * overrides. Returns 0, or -1 with every reason logged. */
+static int load_config(const struct opts *opts, struct config *cfg)
+{
+	const char *path = opts->config ? opts->config : CONFIG_DEFAULT_PATH;
+
+	if (config_load(path, opts->config != NULL, cfg) < 0)
+		return -1;
+	if (opts->output) {
+		if (config_set_output(cfg, opts->output) < 0)
+			goto fail;
+	} else if (opts->replay) {
+		if (config_set_output(cfg, "-") < 0)
+			goto fail;
+	}
+	if (opts->rule_version)
+		cfg->rule_version = opts->rule_version;
+	return 0;
+fail:
+	config_clear(cfg);
+	return -1;
+}
+
+/* SIGHUP: build the new configuration whole; swap it in only if valid. */
+static void reload(struct state *st)
+{
+	int next = !st->cur;
+
+	log_info("reloading configuration");
+	if (load_config(st->opts, &st->cfg[next]) < 0) {
+		log_err("new configuration is invalid; keeping the running one");
+		return;
+	}
+	if (core_reconfigure(st->core, &st->cfg[next]) < 0) {
+		log_err("cannot apply the new configuration; keeping the "
+			"running one");
+		config_clear(&st->cfg[next]);
+		return;
+	}
+	config_clear(&st->cfg[st->cur]);
+	st->cur = next;
+	core_reopen(st->core);
+}
+
+/* SIGUSR1: write the state report to the state file, or to syslog. */
+static void report(struct state *st)
+{
+	const char *path = st->cfg[st->cur].state_file;
+	char *text = NULL, tmp[PATH_MAX];
+	size_t len = 0;
+	FILE *fp;
+	int fd;
+
+	fp = open_memstream(&text, &len);
+	if (!fp)
+		return;
+	core_report(st->core, fp);
+	fclose(fp);
+	if (!path || strcmp(path, "syslog") == 0) {
+		char *line, *save = NULL;
+
+		for (line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			log_info("state: %s", line);
+		free(text);
+		return;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		goto out;
+	{
+		/* the directory, as under /run/audisp-dracut/ */
+		char dir[PATH_MAX], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+				log_warn("cannot create %s", dir);
+		}
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_warn("cannot write state report %s", tmp);
+		goto out;
+	}
+	if (write(fd, text, len) != (ssize_t)len || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		log_warn("cannot write state report %s", path);
+		unlink(tmp);
+	}
+out:
+	free(text);
+}
+
+/* Called by the read loop after every wake-up. */
+static int on_wake(void *arg)
+{
+	struct state *st = arg;
+
+	if (got_term)
+		return 1;
+	if (got_hup) {
+		got_hup = 0;
+		reload(st);
+	}
+	if (got_usr1) {
+		got_usr1 = 0;
+		report(st);
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_RULE_VERSION = 256, OPT_CHECK_CONFIG };
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"replay", required_argument, NULL, 'r'},
+		{"output", required_argument, NULL, 'o'},
+		{"rule-version", required_argument, NULL, OPT_RULE_VERSION},
+		{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+		{"debug", no_argument, NULL, 'd'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char *end;
+	long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:r:o:dVh", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'r':
+			o->replay = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_RULE_VERSION:
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg ||
+			    v < 1 || v > INT_MAX ||
+			    !rule_version_known((int)v)) {
+				fprintf(stderr,
+					"audisp-dracut: unknown rule version "
+					"'%s' (known: 1, 7)\n",
+					optarg);
+				return -1;
+			}
+			o->rule_version = (int)v;
+			break;
+		case OPT_CHECK_CONFIG:
+			o->check_config = true;
+			break;
+		case 'd':
+			log_set_debug(true);
+			break;
+		case 'V':
+			printf("audisp-dracut %s\n", PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "audisp-dracut: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts opts = {0};
+	struct state st = {0};
+	struct input_hooks hooks = {on_wake, &st};
+	int fd = STDIN_FILENO, rc;
+
+	log_open("audisp-dracut");
+	if (parse_opts(argc, argv, &opts) < 0)
+		return 1;
+	st.opts = &opts;
+	live = opts.replay == NULL;
+
+	if (load_config(&opts, &st.cfg[0]) < 0)
+		return 1;
+	if (opts.check_config) {
+		printf("%s: configuration is valid\n",
+		       opts.config ? opts.config : CONFIG_DEFAULT_PATH);
+		config_clear(&st.cfg[0]);
+		return 0;
+	}
+	if (opts.replay && strcmp(opts.replay, "-") != 0) {
+		fd = open(opts.replay, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "audisp-dracut: cannot open %s: %s\n",
+				opts.replay, strerror(errno));
+			config_clear(&st.cfg[0]);
+			return 1;
+		}
+	}
+	umask(077);
+	signals_setup();
+	st.core = core_create(&st.cfg[0], live);
+	if (!st.core) {
+		config_clear(&st.cfg[0]);
+		return 1;
+	}
+	if (live) {
+		if (privs_drop() < 0) {
+			core_free(st.core);
+			config_clear(&st.cfg[0]);
+			return 1;
+		}
+		log_use_syslog(true);
+		log_info("started, rule version %d",
+			 st.cfg[st.cur].rule_version);
+	}
+
+	rc = input_run(fd, live, st.core, &hooks);
+
+	core_free(st.core);
+	config_clear(&st.cfg[st.cur]);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (live)
+		log_info("stopped");
+	return rc < 0 ? 1 : 0;
+}
