@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# tests/cli.sh - the command-line contract: options, exit codes, replay
+. "$(dirname "$0")/lib.sh"
+[ -x "$PLUGIN" ] || skip "no plugin binary at $PLUGIN"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A hand-written stream in the kernel's format: bash (pid 200) starts, then
+# runs the dracut script (pid 300) with /bin/sh, as the kernel rewrites a #!
+# exec. Expected: one alert, parent bash.
+cat > "$tmp/stream.log" <<'LOG'
+# synthetic: bash -i, then dracut --help from it
+type=SYSCALL msg=audit(1700000000.100:1001): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=100 pid=200 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="bash" exe="/usr/bin/bash" key="exec"
+type=EXECVE msg=audit(1700000000.100:1001): argc=2 a0="bash" a1="-i"
+type=CWD msg=audit(1700000000.100:1001): cwd="/root"
+type=PATH msg=audit(1700000000.100:1001): item=0 name="/usr/bin/bash" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PROCTITLE msg=audit(1700000000.100:1001): proctitle=62617368002D69
+type=EOE msg=audit(1700000000.100:1001):
+type=SYSCALL msg=audit(1700000001.250:1002): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=3 ppid=200 pid=300 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="dracut" exe="/usr/bin/dash" key="exec"
+type=EXECVE msg=audit(1700000001.250:1002): argc=3 a0="/bin/sh" a1="/usr/bin/dracut" a2="--help"
+type=CWD msg=audit(1700000001.250:1002): cwd="/root"
+type=PATH msg=audit(1700000001.250:1002): item=0 name="/usr/bin/dracut" inode=2 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PATH msg=audit(1700000001.250:1002): item=1 name="/bin/sh" inode=3 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PROCTITLE msg=audit(1700000001.250:1002): proctitle=2F62696E2F7368002F7573722F62696E2F647261637574002D2D68656C70
+type=EOE msg=audit(1700000001.250:1002):
+LOG
+
+# --- options and exit codes
+check "-h exits 0 and prints usage" \
+	bash -c '"$0" -h | grep -q "^usage: audisp-dracut"' "$PLUGIN"
+check "-V prints the version" \
+	bash -c '"$0" -V | grep -Eq "^audisp-dracut [0-9]+\.[0-9]+"' "$PLUGIN"
+"$PLUGIN" --no-such-option >/dev/null 2>&1
+check "an unknown option exits 1" test $? -eq 1
+"$PLUGIN" -r "$tmp/stream.log" extra >/dev/null 2>&1
+check "a stray argument exits 1" test $? -eq 1
+"$PLUGIN" --rule-version 5 -r "$tmp/stream.log" >/dev/null 2>"$tmp/err"
+check "--rule-version 5 exits 1" test $? -eq 1
+check "... with a one-line reason" test "$(wc -l < "$tmp/err")" -eq 1
+"$PLUGIN" -c "$tmp/missing.conf" -r "$tmp/stream.log" >/dev/null 2>"$tmp/err"
+check "-c on a missing file exits 1" test $? -eq 1
+check "... naming the file" grep -q "missing.conf" "$tmp/err"
+"$PLUGIN" -r "$tmp/no-such-log" >/dev/null 2>&1
+check "-r on a missing file exits 1" test $? -eq 1
+"$PLUGIN" -o "bogus:x" -r "$tmp/stream.log" >/dev/null 2>&1
+check "-o with an unknown output exits 1" test $? -eq 1
+
+# --- --check-config
+printf 'rule_version = 7\n' > "$tmp/good.conf"
+chmod 600 "$tmp/good.conf"
+"$PLUGIN" -c "$tmp/good.conf" --check-config >/dev/null 2>&1
+check "--check-config on a good file exits 0" test $? -eq 0
+printf '# comment\nrule_version = 3\nno_such_key = 1\n' > "$tmp/bad.conf"
+chmod 600 "$tmp/bad.conf"
+"$PLUGIN" -c "$tmp/bad.conf" --check-config >/dev/null 2>"$tmp/err"
+check "--check-config on a bad file exits 1" test $? -eq 1
+check "... reporting line 2" grep -q "bad.conf:2" "$tmp/err"
+check "... and line 3" grep -q "bad.conf:3" "$tmp/err"
+
+# --- replay
+"$PLUGIN" -r "$tmp/stream.log" > "$tmp/out" 2>"$tmp/err"
+check "replay of a file exits 0" test $? -eq 0
+check "... one alert" test "$(wc -l < "$tmp/out")" -eq 1
+check "... valid JSON" json_valid < "$tmp/out"
+if command -v jq >/dev/null 2>&1; then
+	got=$(jq -r '[.process.pid, .process.executable, .process.name,
+		.process.command_line, .process.parent.pid,
+		.process.parent.executable, .process.parent.command_line,
+		.rule.version] | map(tostring) | join("|")' "$tmp/out")
+	want="300|/usr/bin/dracut|dracut|/bin/sh /usr/bin/dracut --help|200|/usr/bin/bash|bash -i|1"
+	check "... with the process and parent that ran ($got)" \
+		test "$got" = "$want"
+	ts=$(jq -r '."@timestamp"' "$tmp/out")
+	# 1700000001 is 2023-11-14T22:13:21Z
+	check "... @timestamp is the event's time ($ts)" \
+		test "$ts" = "2023-11-14T22:13:21.250Z"
+fi
+"$PLUGIN" -r - < "$tmp/stream.log" > "$tmp/out2"
+check "replay of stdin gives the same alert" \
+	test "$(wc -l < "$tmp/out2")" -eq 1
+"$PLUGIN" --rule-version 7 -r "$tmp/stream.log" > "$tmp/out7"
+if command -v jq >/dev/null 2>&1; then
+	check "--rule-version 7 reports rule.version 7" \
+		test "$(jq -r .rule.version "$tmp/out7")" = 7
+fi
+"$PLUGIN" -r "$tmp/stream.log" -o "file:$tmp/alerts.json" > "$tmp/out3"
+check "-o file: writes the alert to the file" \
+	test "$(wc -l < "$tmp/alerts.json")" -eq 1
+check "... and nothing to stdout" test ! -s "$tmp/out3"
+check "... mode 0600" test "$(stat -c %a "$tmp/alerts.json")" = 600
+
+# the same stream without EOE records, as in audit.log
+grep -v '^type=EOE' "$tmp/stream.log" > "$tmp/noeoe.log"
+"$PLUGIN" -r "$tmp/noeoe.log" > "$tmp/out4"
+check "replay without EOE records flushes the last event" \
+	test "$(wc -l < "$tmp/out4")" -eq 1
+
+# plugin mode: EOF on stdin flushes and exits 0
+"$PLUGIN" -c "$tmp/good.conf" -o - < "$tmp/stream.log" > "$tmp/out5"
+check "plugin mode exits 0 at EOF" test $? -eq 0
+check "... after writing the alert" test "$(wc -l < "$tmp/out5")" -eq 1
+
+finish
