@@ -1,0 +1,717 @@
+/* check_sink.c - unit tests of the alert outputs, queue and rate limit */
+#include <check.h>
+#include <sched.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "sink.h"
+
+static char tmpdir[64];
+static char alerts[128]; /* tmpdir/out/alerts.json */
+static struct config cfg;
+static int saved_stdout = -1, saved_stderr = -1;
+static char capture[128];
+
+static void setup(void)
+{
+	strcpy(tmpdir, "/tmp/check_sink.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(alerts, sizeof(alerts), "%s/out/alerts.json", tmpdir);
+	ck_assert_int_eq(config_defaults(&cfg), 0);
+	cfg.outputs = OUTPUT_FILE;
+	free(cfg.file_path);
+	cfg.file_path = strdup(alerts);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	if (saved_stdout >= 0) {
+		dup2(saved_stdout, STDOUT_FILENO);
+		close(saved_stdout);
+		saved_stdout = -1;
+	}
+	config_clear(&cfg);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Read the whole of path into a new string (NULL if it does not exist). */
+static char *slurp(const char *path)
+{
+	char *buf;
+	FILE *fp;
+	long size;
+
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	rewind(fp);
+	buf = calloc(1, (size_t)size + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)size, fp), (size_t)size);
+	fclose(fp);
+	return buf;
+}
+
+static void assert_file(const char *path, const char *expected)
+{
+	char *got = slurp(path);
+
+	ck_assert_msg(got != NULL, "%s missing", path);
+	ck_assert_str_eq(got, expected);
+	free(got);
+}
+
+static int emit(struct sink *s, const char *json)
+{
+	return sink_emit(s, json, strlen(json));
+}
+
+/* Send stderr to a file until capture_end, which returns what was said. */
+static void capture_begin(void)
+{
+	int fd;
+
+	snprintf(capture, sizeof(capture), "%s/stderr", tmpdir);
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	fd = open(capture, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+}
+
+static char *capture_end(void)
+{
+	char *text;
+
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+	text = slurp(capture);
+	unlink(capture);
+	ck_assert_ptr_nonnull(text);
+	return text;
+}
+
+/* Point fd 1 at a new pipe; returns its read end. */
+static int stdout_to_pipe(bool nonblock)
+{
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	fflush(stdout);
+	if (saved_stdout < 0)
+		saved_stdout = dup(STDOUT_FILENO);
+	ck_assert_int_ge(dup2(p[1], STDOUT_FILENO), 0);
+	close(p[1]);
+	if (nonblock)
+		ck_assert_int_eq(fcntl(STDOUT_FILENO, F_SETFL, O_NONBLOCK), 0);
+	return p[0];
+}
+
+/* Read what is in the pipe now (the read end is made non-blocking). */
+static char *drain(int rfd)
+{
+	static char buf[1 << 17];
+	size_t used = 0;
+	ssize_t n;
+
+	fcntl(rfd, F_SETFL, O_NONBLOCK);
+	while (used < sizeof(buf) - 1 &&
+	       (n = read(rfd, buf + used, sizeof(buf) - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	return buf;
+}
+
+START_TEST(test_file_output)
+{
+	struct sink_stats st;
+	struct stat sb;
+	struct sink *s;
+	char dir[256];
+
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	/* created at once, with its directory, owner-only */
+	ck_assert_int_eq(stat(alerts, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	ck_assert_uint_eq(sb.st_size, 0);
+	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
+	ck_assert_int_eq(stat(dir, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0700);
+
+	ck_assert_int_eq(emit(s, "{\"a\":1}"), 0);
+	ck_assert_int_eq(sink_emit(s, "{\"b\":2}xxx", 7), 0);
+	assert_file(alerts, "{\"a\":1}\n{\"b\":2}\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.emitted, 2);
+	ck_assert_uint_eq(st.written, 2);
+	ck_assert_uint_eq(st.suppressed, 0);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_uint_eq(st.write_errors, 0);
+	ck_assert_uint_eq(st.queued, 0);
+	sink_free(s);
+
+	/* a second run appends */
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "{\"c\":3}"), 0);
+	sink_free(s);
+	assert_file(alerts, "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n");
+	ck_assert_int_eq(stat(alerts, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	sink_free(NULL);
+}
+END_TEST
+
+START_TEST(test_reopen_rename)
+{
+	char rotated[256];
+	struct sink *s;
+	int fd;
+
+	snprintf(rotated, sizeof(rotated), "%s.1", alerts);
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "one"), 0);
+	ck_assert_int_eq(rename(alerts, rotated), 0);
+	/* the next alert notices at once */
+	ck_assert_int_eq(emit(s, "two"), 0);
+	assert_file(rotated, "one\n");
+	assert_file(alerts, "two\n");
+
+	/* sink_tick notices without an alert */
+	ck_assert_int_eq(rename(alerts, rotated), 0);
+	sink_tick(s, time(NULL));
+	assert_file(alerts, "");
+	assert_file(rotated, "two\n");
+	ck_assert_int_eq(emit(s, "three"), 0);
+	assert_file(alerts, "three\n");
+
+	/* logrotate's "create": a new file is already at the path */
+	ck_assert_int_eq(rename(alerts, rotated), 0);
+	fd = open(alerts, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(emit(s, "four"), 0);
+	assert_file(rotated, "three\n");
+	assert_file(alerts, "four\n");
+
+	/* sink_reopen, as on SIGHUP */
+	ck_assert_int_eq(rename(alerts, rotated), 0);
+	sink_reopen(s);
+	assert_file(alerts, "");
+	sink_free(s);
+}
+END_TEST
+
+START_TEST(test_reopen_delete)
+{
+	char dir[256];
+	struct sink *s;
+
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "one"), 0);
+	ck_assert_int_eq(unlink(alerts), 0);
+	ck_assert_int_eq(emit(s, "two"), 0);
+	assert_file(alerts, "two\n");
+
+	/* the directory removed too: both come back */
+	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
+	ck_assert_int_eq(unlink(alerts), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	ck_assert_int_eq(emit(s, "three"), 0);
+	assert_file(alerts, "three\n");
+	sink_free(s);
+}
+END_TEST
+
+START_TEST(test_stdout_output)
+{
+	struct sink *s;
+	int rfd;
+
+	rfd = stdout_to_pipe(false);
+	cfg.outputs = OUTPUT_STDOUT;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "{\"x\":\"y\"}"), 0);
+	ck_assert_int_eq(emit(s, "{}"), 0);
+	ck_assert_str_eq(drain(rfd), "{\"x\":\"y\"}\n{}\n");
+	sink_free(s);
+	close(rfd);
+}
+END_TEST
+
+START_TEST(test_several_outputs)
+{
+	struct sink *s;
+	int rfd;
+
+	rfd = stdout_to_pipe(false);
+	cfg.outputs = OUTPUT_STDOUT | OUTPUT_FILE | OUTPUT_SYSLOG;
+	free(cfg.syslog_ident);
+	cfg.syslog_ident = strdup("check_sink");
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "both"), 0);
+	ck_assert_str_eq(drain(rfd), "both\n");
+	assert_file(alerts, "both\n");
+	sink_free(s);
+	close(rfd);
+}
+END_TEST
+
+/* A full non-blocking pipe on stdout fails with EAGAIN: alerts wait in
+ * the queue, in order, and go out once the reader catches up. */
+START_TEST(test_queue_retry_stdout)
+{
+	struct sink_stats st;
+	struct sink *s;
+	char *got;
+	int rfd;
+
+	rfd = stdout_to_pipe(true);
+	while (write(STDOUT_FILENO, "f", 1) == 1)
+		;
+	ck_assert_int_eq(errno, EAGAIN);
+	cfg.outputs = OUTPUT_STDOUT;
+	cfg.queue_max = 3;
+	cfg.retry_interval = 1;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "q1"), 0);
+	ck_assert_int_eq(emit(s, "q2"), 0);
+	ck_assert_int_eq(emit(s, "q3"), 0);
+	/* full: the newest is dropped */
+	ck_assert_int_eq(emit(s, "q4"), -1);
+	ck_assert_int_eq(emit(s, "q5"), -1);
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.emitted, 5);
+	ck_assert_uint_eq(st.queued, 3);
+	ck_assert_uint_eq(st.dropped, 2);
+	ck_assert_uint_eq(st.written, 0);
+	ck_assert_uint_ge(st.write_errors, 1);
+
+	/* still full: a retry changes nothing */
+	sink_tick(s, time(NULL));
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 3);
+
+	got = drain(rfd);
+	ck_assert_uint_eq(strspn(got, "f"), strlen(got));
+	sink_tick(s, time(NULL) + 10);
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.written, 3);
+	ck_assert_str_eq(drain(rfd), "q1\nq2\nq3\n");
+
+	/* and new alerts go straight out again */
+	ck_assert_int_eq(emit(s, "q6"), 0);
+	ck_assert_str_eq(drain(rfd), "q6\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.written, 4);
+	ck_assert_uint_eq(st.dropped, 2);
+	sink_free(s);
+	close(rfd);
+}
+END_TEST
+
+/* While one output fails, the others still get every alert. */
+START_TEST(test_queue_one_output)
+{
+	struct sink_stats st;
+	struct sink *s;
+	int rfd;
+
+	rfd = stdout_to_pipe(true);
+	while (write(STDOUT_FILENO, "f", 1) == 1)
+		;
+	cfg.outputs = OUTPUT_STDOUT | OUTPUT_FILE;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "a1"), 0);
+	ck_assert_int_eq(emit(s, "a2"), 0);
+	assert_file(alerts, "a1\na2\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 2);
+	ck_assert_uint_eq(st.written, 0);
+	drain(rfd);
+	sink_tick(s, time(NULL));
+	ck_assert_str_eq(drain(rfd), "a1\na2\n");
+	assert_file(alerts, "a1\na2\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.written, 2);
+	sink_free(s);
+	close(rfd);
+}
+END_TEST
+
+/* queue_max 0: no queue; a failed alert is dropped and counted. */
+START_TEST(test_no_queue)
+{
+	struct sink_stats st;
+	struct sink *s;
+	int rfd;
+
+	rfd = stdout_to_pipe(false);
+	close(rfd); /* EPIPE from now on */
+	cfg.outputs = OUTPUT_STDOUT;
+	cfg.queue_max = 0;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	capture_begin();
+	ck_assert_int_eq(emit(s, "lost"), -1);
+	free(capture_end());
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.dropped, 1);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.write_errors, 1);
+	sink_free(s);
+}
+END_TEST
+
+START_TEST(test_rate_limit)
+{
+	struct sink_stats st;
+	struct sink *s;
+	char *said;
+	time_t start;
+
+	cfg.rate_limit_alerts = 3;
+	cfg.rate_limit_interval = 300;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	start = time(NULL);
+	ck_assert_int_eq(emit(s, "r1"), 0);
+	ck_assert_int_eq(emit(s, "r2"), 0);
+	ck_assert_int_eq(emit(s, "r3"), 0);
+	ck_assert_int_eq(emit(s, "r4"), 1);
+	ck_assert_int_eq(emit(s, "r5"), 1);
+	assert_file(alerts, "r1\nr2\nr3\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.emitted, 5);
+	ck_assert_uint_eq(st.written, 3);
+	ck_assert_uint_eq(st.suppressed, 2);
+
+	/* the window has not ended: no summary yet */
+	capture_begin();
+	sink_tick(s, start + 1);
+	said = capture_end();
+	ck_assert_str_eq(said, "");
+	free(said);
+
+	/* the window ends: one summary with the count */
+	capture_begin();
+	sink_tick(s, start + 301);
+	sink_tick(s, start + 302);
+	said = capture_end();
+	ck_assert_msg(strstr(said, "2 alerts suppressed") != NULL, "%s",
+		      said);
+	ck_assert_ptr_null(strstr(strstr(said, "suppressed") + 1,
+				  "suppressed"));
+	free(said);
+
+	/* a new window */
+	ck_assert_int_eq(emit(s, "r6"), 0);
+	assert_file(alerts, "r1\nr2\nr3\nr6\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.suppressed, 2);
+	sink_free(s);
+}
+END_TEST
+
+/* An unfinished window is summed up when the sink is freed (replay). */
+START_TEST(test_rate_limit_at_exit)
+{
+	struct sink *s;
+	char *said;
+	int i;
+
+	cfg.rate_limit_alerts = 100;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(emit(s, "x"), 0);
+	ck_assert_int_eq(emit(s, "x"), 1);
+	capture_begin();
+	sink_free(s);
+	said = capture_end();
+	ck_assert_msg(strstr(said, "1 alert suppressed") != NULL, "%s", said);
+	free(said);
+
+	cfg.rate_limit_alerts = 0; /* no limit */
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(emit(s, "y"), 0);
+	sink_free(s);
+}
+END_TEST
+
+START_TEST(test_reconfigure)
+{
+	struct sink_stats st;
+	char other[256], bad[256];
+	struct sink *s;
+	char *saved;
+
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "old"), 0);
+
+	snprintf(other, sizeof(other), "%s/other.json", tmpdir);
+	saved = cfg.file_path;
+	cfg.file_path = strdup(other);
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	ck_assert_int_eq(emit(s, "new"), 0);
+	assert_file(alerts, "old\n");
+	assert_file(other, "new\n");
+
+	/* a path that cannot be opened: the old file stays in use */
+	snprintf(bad, sizeof(bad), "%s/other.json/x/y", tmpdir);
+	free(cfg.file_path);
+	cfg.file_path = strdup(bad);
+	capture_begin();
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), -1);
+	free(capture_end());
+	ck_assert_int_eq(emit(s, "still"), 0);
+	assert_file(other, "new\nstill\n");
+
+	free(cfg.file_path);
+	cfg.file_path = saved;
+	cfg.rate_limit_alerts = 1;
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	ck_assert_int_eq(emit(s, "back"), 0);
+	ck_assert_int_eq(emit(s, "limited"), 1);
+	assert_file(alerts, "old\nback\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.written, 4);
+	ck_assert_uint_eq(st.suppressed, 1);
+	sink_free(s);
+
+	cfg.outputs = 0;
+	capture_begin();
+	ck_assert_ptr_null(sink_create(&cfg));
+	free(capture_end());
+}
+END_TEST
+
+START_TEST(test_create_fails)
+{
+	char blocker[256];
+	int fd;
+
+	/* the parent of the directory is a regular file */
+	snprintf(blocker, sizeof(blocker), "%s/blocker", tmpdir);
+	fd = open(blocker, O_WRONLY | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	free(cfg.file_path);
+	ck_assert_int_gt(asprintf(&cfg.file_path, "%s/dir/alerts", blocker),
+			 0);
+	capture_begin();
+	ck_assert_ptr_null(sink_create(&cfg));
+	free(capture_end());
+
+	/* a directory where the file should be */
+	free(cfg.file_path);
+	cfg.file_path = strdup(tmpdir);
+	capture_begin();
+	ck_assert_ptr_null(sink_create(&cfg));
+	free(capture_end());
+}
+END_TEST
+
+/* Fill the file system of dir with dir/filler. */
+static void fill_fs(const char *dir)
+{
+	char path[256], block[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/filler", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	memset(block, 'z', sizeof(block));
+	while (write(fd, block, sizeof(block)) > 0)
+		;
+	while (write(fd, block, 1) > 0)
+		;
+	ck_assert_int_eq(errno, ENOSPC);
+	close(fd);
+}
+
+/*
+ * Mount a 16 KiB tmpfs on tmpdir/mnt, in a mount namespace of our own so
+ * that nothing is left mounted if the test dies. Returns false (and says
+ * why) when that is not possible: not root, or no namespaces.
+ */
+static bool mount_tiny(char *mnt, size_t mntlen, const char *test)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: not root, skipped\n", test);
+		return false;
+	}
+	snprintf(mnt, mntlen, "%s/mnt", tmpdir);
+	ck_assert_int_eq(mkdir(mnt, 0700), 0);
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", mnt, "tmpfs", 0, "size=16k,mode=0700") < 0) {
+		fprintf(stderr, "%s: cannot mount a tmpfs: %s, skipped\n",
+			test, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* ENOSPC on a 16 KiB tmpfs: no partial line, the alert waits in the
+ * queue, and goes out once there is space again. */
+START_TEST(test_enospc)
+{
+	char mnt[128], filler[160], *big, *expected, *got;
+	struct sink_stats st;
+	struct sink *s;
+	size_t biglen = 6000;
+
+	if (!mount_tiny(mnt, sizeof(mnt), "test_enospc"))
+		return;
+	free(cfg.file_path);
+	ck_assert_int_gt(asprintf(&cfg.file_path, "%s/alerts.json", mnt), 0);
+	cfg.retry_interval = 1;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "first"), 0);
+	fill_fs(mnt);
+
+	/* larger than the space left in the file's last page: a short
+	 * write that must be undone */
+	big = malloc(biglen + 1);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'B', biglen);
+	big[biglen] = '\0';
+	capture_begin();
+	ck_assert_int_eq(emit(s, big), 0);
+	ck_assert_int_eq(emit(s, "third"), 0);
+	sink_tick(s, time(NULL));
+	got = capture_end();
+	ck_assert_msg(strstr(got, "No space left on device") != NULL, "%s",
+		      got);
+	free(got);
+	assert_file(cfg.file_path, "first\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 2);
+	ck_assert_uint_eq(st.written, 1);
+	ck_assert_uint_ge(st.write_errors, 1);
+
+	/* space again */
+	snprintf(filler, sizeof(filler), "%s/filler", mnt);
+	ck_assert_int_eq(unlink(filler), 0);
+	sink_tick(s, time(NULL) + 5);
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.written, 3);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_int_gt(asprintf(&expected, "first\n%s\nthird\n", big), 0);
+	assert_file(cfg.file_path, expected);
+	free(expected);
+	free(big);
+	sink_free(s);
+	ck_assert_int_eq(umount(mnt), 0);
+}
+END_TEST
+
+/* Queue overflow on a full file system: oldest kept, newest counted. */
+START_TEST(test_enospc_overflow)
+{
+	char mnt[128], filler[160], *line;
+	struct sink_stats st;
+	struct sink *s;
+	int i;
+
+	if (!mount_tiny(mnt, sizeof(mnt), "test_enospc_overflow"))
+		return;
+	free(cfg.file_path);
+	ck_assert_int_gt(asprintf(&cfg.file_path, "%s/alerts.json", mnt), 0);
+	cfg.queue_max = 4;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	fill_fs(mnt); /* the alert file is empty and has no page */
+	capture_begin();
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_gt(asprintf(&line, "{\"n\":%d}", i), 0);
+		ck_assert_int_eq(emit(s, line), i < 4 ? 0 : -1);
+		free(line);
+	}
+	free(capture_end());
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 4);
+	ck_assert_uint_eq(st.dropped, 6);
+	assert_file(cfg.file_path, "");
+
+	snprintf(filler, sizeof(filler), "%s/filler", mnt);
+	ck_assert_int_eq(unlink(filler), 0);
+	sink_tick(s, time(NULL));
+	assert_file(cfg.file_path,
+		    "{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.written, 4);
+	sink_free(s);
+	ck_assert_int_eq(umount(mnt), 0);
+}
+END_TEST
+
+static Suite *sink_suite(void)
+{
+	Suite *s = suite_create("sink");
+	TCase *tc = tcase_create("sink");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_file_output);
+	tcase_add_test(tc, test_reopen_rename);
+	tcase_add_test(tc, test_reopen_delete);
+	tcase_add_test(tc, test_stdout_output);
+	tcase_add_test(tc, test_several_outputs);
+	tcase_add_test(tc, test_queue_retry_stdout);
+	tcase_add_test(tc, test_queue_one_output);
+	tcase_add_test(tc, test_no_queue);
+	tcase_add_test(tc, test_rate_limit);
+	tcase_add_test(tc, test_rate_limit_at_exit);
+	tcase_add_test(tc, test_reconfigure);
+	tcase_add_test(tc, test_create_fails);
+	tcase_add_test(tc, test_enospc);
+	tcase_add_test(tc, test_enospc_overflow);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(sink_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
