@@ -1,0 +1,1213 @@
+/* check_exec_event.c - unit tests for argv reassembly and exec/fork events */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <auparse.h>
+
+#include "exec_event.h"
+#include "image.h"
+
+/* ------------------------------------------------------------ helpers */
+
+/* The result of one assembly. */
+struct asm_out {
+	char **args;
+	size_t argc;
+	bool trunc;
+};
+
+static void asm_out_free(struct asm_out *o)
+{
+	size_t i;
+
+	for (i = 0; o->args && i < o->argc; i++)
+		free(o->args[i]);
+	free(o->args);
+	memset(o, 0, sizeof(*o));
+}
+
+/* Feed name/value pairs (NULL-terminated list), then take. Returns the
+ * number of fields the assembler refused. */
+static int assemble(struct asm_out *o, ...)
+{
+	struct argv_asm *a = argv_asm_new();
+	const char *n, *v;
+	int refused = 0;
+	va_list ap;
+
+	ck_assert_ptr_nonnull(a);
+	va_start(ap, o);
+	while ((n = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		if (argv_asm_field(a, n, v) < 0)
+			refused++;
+	}
+	va_end(ap);
+	ck_assert_int_eq(argv_asm_take(a, &o->args, &o->argc, &o->trunc), 0);
+	argv_asm_free(a);
+	return refused;
+}
+
+static void check_args(const struct asm_out *o, size_t argc, ...)
+{
+	va_list ap;
+	size_t i;
+
+	ck_assert_uint_eq(o->argc, argc);
+	va_start(ap, argc);
+	for (i = 0; i < argc; i++) {
+		const char *want = va_arg(ap, const char *);
+
+		ck_assert_ptr_nonnull(o->args[i]);
+		ck_assert_str_eq(o->args[i], want);
+	}
+	va_end(ap);
+	if (argc)
+		ck_assert_ptr_null(o->args[argc]);
+}
+
+/* A growable string for building records. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	ck_assert_int_ge(n, 0);
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		ck_assert_ptr_nonnull(b->s);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static void hex_of(struct sbuf *b, const char *bytes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sb_add(b, "%02X", (unsigned char)bytes[i]);
+}
+
+/* A deterministic test argument of n bytes: a..z repeated. */
+static char *pattern(size_t n)
+{
+	char *s = malloc(n + 1);
+	size_t i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < n; i++)
+		s[i] = (char)('a' + i % 26);
+	s[n] = '\0';
+	return s;
+}
+
+/* Parse every event of text (audit.log lines) with auparse's buffer
+ * source; keep the results of the first max events in ev[]. Returns the
+ * number of events; rc[] gets each exec_event_parse result. */
+static int parse_events(const char *text, struct exec_event *ev, int *rc,
+			int max, struct exec_event_stats *st)
+{
+	auparse_state_t *au = auparse_init(AUSOURCE_BUFFER, text);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(au);
+	while (auparse_next_event(au) > 0) {
+		struct exec_event tmp;
+		int r = exec_event_parse(au, &tmp, st);
+
+		if (n < max) {
+			ev[n] = tmp;
+			rc[n] = r;
+		} else {
+			image_free(tmp.image);
+		}
+		n++;
+	}
+	auparse_destroy(au);
+	return n;
+}
+
+/* Parse text holding exactly one event; returns exec_event_parse's result. */
+static int parse_one(const char *text, struct exec_event *ev,
+		     struct exec_event_stats *st)
+{
+	int rc = -2;
+
+	ck_assert_int_eq(parse_events(text, ev, &rc, 1, st), 1);
+	return rc;
+}
+
+#define EX_SYSCALL(serial, sc, rest)                                           \
+	"type=SYSCALL msg=audit(1700000000.123:" serial "): arch=c000003e "    \
+	"syscall=" sc " " rest "\n"
+
+/* A usual successful execve's SYSCALL record fields after syscall= */
+#define OK_FIELDS(items, comm, exe)                                            \
+	"success=yes exit=0 a0=55d6ff1f8200 a1=55d6ff1f8680 "                  \
+	"a2=55d6ff1f5270 a3=0 items=" items " ppid=100 pid=200 auid=1000 "     \
+	"uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 "    \
+	"ses=3 comm=" comm " exe=" exe " key=\"exec\""
+
+/* ------------------------------------------------------------ argv */
+
+START_TEST(test_argv_quoted)
+{
+	struct asm_out o;
+
+	ck_assert_int_eq(assemble(&o, "argc", "3", "a0", "\"ls\"", "a1",
+				  "\"-l\"", "a2", "\"/tmp\"", NULL),
+			 0);
+	check_args(&o, 3, "ls", "-l", "/tmp");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+
+	/* an empty argument is "" and is kept */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "2", "a0", "\"true\"", "a1", "\"\"", NULL),
+		0);
+	check_args(&o, 2, "true", "");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+}
+END_TEST
+
+START_TEST(test_argv_hex)
+{
+	struct asm_out o;
+
+	/* "hello world" has a space, so the kernel logs it in hex */
+	ck_assert_int_eq(assemble(&o, "argc", "2", "a0", "\"echo\"", "a1",
+				  "68656C6C6F20776F726C64", NULL),
+			 0);
+	check_args(&o, 2, "echo", "hello world");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+
+	/* lower case hex, a quote, a tab and a high byte */
+	ck_assert_int_eq(assemble(&o, "argc", "1", "a0", "22610962ff", NULL),
+			 0);
+	check_args(&o, 1, "\"a\tb\xff");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+}
+END_TEST
+
+START_TEST(test_argv_split_one_record)
+{
+	struct asm_out o;
+
+	/* hex chunks: aN_len counts hex digits, 2 per byte (6 + 6) */
+	ck_assert_int_eq(assemble(&o, "argc", "3", "a0", "\"x\"", "a1_len",
+				  "12", "a1[0]", "616263", "a1[1]", "646566",
+				  "a2", "\"z\"", NULL),
+			 0);
+	check_args(&o, 3, "x", "abcdef", "z");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+
+	/* quoted chunks: aN_len counts the characters between quotes */
+	ck_assert_int_eq(assemble(&o, "argc", "2", "a0", "\"x\"", "a1_len", "7",
+				  "a1[0]", "\"abcd\"", "a1[1]", "\"efg\"",
+				  NULL),
+			 0);
+	check_args(&o, 2, "x", "abcdefg");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+}
+END_TEST
+
+START_TEST(test_argv_split_across_records)
+{
+	struct argv_asm *a = argv_asm_new();
+	struct asm_out o;
+
+	/* record 1 */
+	ck_assert_int_eq(argv_asm_field(a, "argc", "2"), 0);
+	ck_assert_int_eq(argv_asm_field(a, "a0", "\"cat\""), 0);
+	ck_assert_int_eq(argv_asm_field(a, "a1_len", "8"), 0);
+	ck_assert_int_eq(argv_asm_field(a, "a1[0]", "4142"), 0);
+	/* record 2: the node= and type= fields are not arguments */
+	ck_assert_int_eq(argv_asm_field(a, "node", "host"), 0);
+	ck_assert_int_eq(argv_asm_field(a, "type", "EXECVE"), 0);
+	ck_assert_int_eq(argv_asm_field(a, "a1[1]", "4344"), 0);
+	ck_assert_int_eq(argv_asm_take(a, &o.args, &o.argc, &o.trunc), 0);
+	check_args(&o, 2, "cat", "ABCD");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+
+	/* take reset the assembler: a second command starts clean */
+	ck_assert_int_eq(argv_asm_field(a, "argc", "1"), 0);
+	ck_assert_int_eq(argv_asm_field(a, "a0", "\"id\""), 0);
+	ck_assert_int_eq(argv_asm_take(a, &o.args, &o.argc, &o.trunc), 0);
+	check_args(&o, 1, "id");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+	argv_asm_free(a);
+	argv_asm_free(NULL);
+}
+END_TEST
+
+START_TEST(test_argv_out_of_order)
+{
+	struct asm_out o;
+
+	/* records reordered: chunk 1 and a2 arrive before chunk 0 and a0 */
+	ck_assert_int_eq(assemble(&o, "a1[1]", "\"def\"", "a2", "\"c\"", "argc",
+				  "3", "a0", "\"a\"", "a1_len", "6", "a1[0]",
+				  "\"abc\"", NULL),
+			 0);
+	check_args(&o, 3, "a", "abcdef", "c");
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+}
+END_TEST
+
+START_TEST(test_argv_20000_bytes)
+{
+	struct argv_asm *a = argv_asm_new();
+	struct sbuf hx = {0};
+	char *want = pattern(20000), name[32], len[32];
+	struct asm_out o;
+	size_t off, i = 0;
+
+	hex_of(&hx, want, 20000);
+	ck_assert_uint_eq(hx.len, 40000);
+	ck_assert_int_eq(argv_asm_field(a, "argc", "2"), 0);
+	ck_assert_int_eq(argv_asm_field(a, "a0", "\"printf\""), 0);
+	snprintf(len, sizeof(len), "%zu", hx.len);
+	ck_assert_int_eq(argv_asm_field(a, "a1_len", len), 0);
+	/* chunks of 7500 hex digits, as the kernel cuts them */
+	for (off = 0; off < hx.len; off += 7500, i++) {
+		size_t n = hx.len - off < 7500 ? hx.len - off : 7500;
+		char *chunk = strndup(hx.s + off, n);
+
+		snprintf(name, sizeof(name), "a1[%zu]", i);
+		ck_assert_int_eq(argv_asm_field(a, name, chunk), 0);
+		free(chunk);
+	}
+	ck_assert_uint_eq(i, 6);
+	ck_assert_int_eq(argv_asm_take(a, &o.args, &o.argc, &o.trunc), 0);
+	ck_assert_uint_eq(o.argc, 2);
+	ck_assert_str_eq(o.args[0], "printf");
+	ck_assert_uint_eq(strlen(o.args[1]), 20000);
+	ck_assert(memcmp(o.args[1], want, 20000) == 0);
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+	argv_asm_free(a);
+	free(hx.s);
+	free(want);
+}
+END_TEST
+
+START_TEST(test_argv_10000_args)
+{
+	struct argv_asm *a = argv_asm_new();
+	char name[32], val[32];
+	struct asm_out o;
+	clock_t t0 = clock();
+	size_t i;
+
+	ck_assert_int_eq(argv_asm_field(a, "argc", "10000"), 0);
+	for (i = 0; i < 10000; i++) {
+		snprintf(name, sizeof(name), "a%zu", i);
+		snprintf(val, sizeof(val), "\"arg%zu\"", i);
+		ck_assert_int_eq(argv_asm_field(a, name, val), 0);
+	}
+	ck_assert_int_eq(argv_asm_take(a, &o.args, &o.argc, &o.trunc), 0);
+	ck_assert_uint_eq(o.argc, 10000);
+	ck_assert_str_eq(o.args[0], "arg0");
+	ck_assert_str_eq(o.args[4567], "arg4567");
+	ck_assert_str_eq(o.args[9999], "arg9999");
+	ck_assert_ptr_null(o.args[10000]);
+	ck_assert(!o.trunc);
+	/* linear work: far below a second even under valgrind */
+	ck_assert_msg(clock() - t0 < 5 * CLOCKS_PER_SEC, "too slow");
+	asm_out_free(&o);
+	argv_asm_free(a);
+}
+END_TEST
+
+START_TEST(test_argv_missing_chunk)
+{
+	struct asm_out o;
+
+	/* a1[1] lost: keep the unbroken prefix "abc", drop a1[2] */
+	ck_assert_int_eq(assemble(&o, "argc", "2", "a0", "\"x\"", "a1_len",
+				  "18", "a1[0]", "616263", "a1[2]", "676869",
+				  NULL),
+			 0);
+	check_args(&o, 2, "x", "abc");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* the last chunk lost: aN_len (12) says 6 digits are missing */
+	ck_assert_int_eq(assemble(&o, "argc", "2", "a0", "\"x\"", "a1_len",
+				  "12", "a1[0]", "616263", NULL),
+			 0);
+	check_args(&o, 2, "x", "abc");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* chunks without aN_len cannot be checked */
+	ck_assert_int_eq(assemble(&o, "argc", "1", "a0[0]", "\"ab\"", NULL), 0);
+	check_args(&o, 1, "ab");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+}
+END_TEST
+
+START_TEST(test_argv_bad_hex)
+{
+	struct asm_out o;
+
+	/* non-hex digit: the argument is dropped */
+	ck_assert_int_eq(assemble(&o, "argc", "3", "a0", "\"x\"", "a1", "6G",
+				  "a2", "\"y\"", NULL),
+			 1);
+	check_args(&o, 2, "x", "y");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* odd number of digits */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "2", "a0", "\"x\"", "a1", "616", NULL), 1);
+	check_args(&o, 1, "x");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* a NUL cannot be inside an argv string */
+	ck_assert_int_eq(assemble(&o, "argc", "1", "a0", "610062", NULL), 1);
+	check_args(&o, 0);
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* a bad chunk breaks the run there */
+	ck_assert_int_eq(assemble(&o, "argc", "1", "a0_len", "8", "a0[0]",
+				  "6162", "a0[1]", "zz63", NULL),
+			 1);
+	check_args(&o, 1, "ab");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* malformed names and numbers */
+	ck_assert_int_eq(assemble(&o, "argc", "x1", "a0", "\"x\"", "a1x",
+				  "\"y\"", "a2[", "\"z\"", "a3_len", "-1",
+				  NULL),
+			 4);
+	check_args(&o, 1, "x");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+}
+END_TEST
+
+START_TEST(test_argv_argc_mismatch)
+{
+	struct asm_out o;
+
+	/* fewer arguments than argc */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "3", "a0", "\"a\"", "a1", "\"b\"", NULL),
+		0);
+	check_args(&o, 2, "a", "b");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* more arguments than argc: kept, but flagged */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "1", "a0", "\"a\"", "a1", "\"b\"", NULL),
+		0);
+	check_args(&o, 2, "a", "b");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* a hole in the middle */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "3", "a0", "\"a\"", "a2", "\"c\"", NULL),
+		0);
+	check_args(&o, 2, "a", "c");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* a huge argc with nothing behind it allocates nothing */
+	ck_assert_int_eq(assemble(&o, "argc", "99999", NULL), 0);
+	check_args(&o, 0);
+	ck_assert_ptr_null(o.args);
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* no argc at all */
+	ck_assert_int_eq(assemble(&o, "a0", "\"a\"", NULL), 0);
+	check_args(&o, 1, "a");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* argc=0 is a valid, empty argv */
+	ck_assert_int_eq(assemble(&o, "argc", "0", NULL), 0);
+	check_args(&o, 0);
+	ck_assert(!o.trunc);
+	asm_out_free(&o);
+
+	/* a duplicate argument keeps the first */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "1", "a0", "\"a\"", "a0", "\"b\"", NULL),
+		0);
+	check_args(&o, 1, "a");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* aN_len disagreeing with a whole value */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "1", "a0_len", "5", "a0", "\"abc\"", NULL),
+		0);
+	check_args(&o, 1, "abc");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+}
+END_TEST
+
+/* ------------------------------------------------------------ events */
+
+START_TEST(test_event_basic_raw)
+{
+	static const char text[] = EX_SYSCALL(
+		"42", "59",
+		OK_FIELDS(
+			"2", "\"dracut\"",
+			"\"/usr/bin/dracut\"")) "type=EXECVE "
+						"msg=audit(1700000000.123:42): "
+						"argc=3 "
+						"a0=\"dracut\" a1=\"--force\" "
+						"a2=\"/boot/initrd.img\"\n"
+						"type=CWD "
+						"msg=audit(1700000000.123:42): "
+						"cwd=\"/root\"\n"
+						"type=PATH "
+						"msg=audit(1700000000.123:42): "
+						"item=0 "
+						"name=\"/usr/bin/dracut\" "
+						"inode=1 dev=08:01 "
+						"mode=0100755 ouid=0 "
+						"ogid=0 rdev=00:00 "
+						"nametype=NORMAL cap_fp=0 "
+						"cap_fi=0 cap_fe=0 "
+						"cap_fver=0\n"
+						"type=PATH "
+						"msg=audit(1700000000.123:42): "
+						"item=1 "
+						"name=\"/lib64/"
+						"ld-linux-x86-64.so.2\" "
+						"inode=2 dev=08:01 "
+						"mode=0100755 ouid=0 ogid=0 "
+						"rdev=00:00 nametype=NORMAL\n"
+						"type=PROCTITLE "
+						"msg=audit(1700000000.123:42): "
+						"proctitle=64726163757400\n"
+						"type=EOE "
+						"msg=audit(1700000000.123:42): "
+						"\n";
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+	struct image *img;
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	img = ev.image;
+	ck_assert_ptr_nonnull(img);
+	ck_assert(img->success);
+	ck_assert_int_eq(img->pid, 200);
+	ck_assert_int_eq(img->ppid, 100);
+	ck_assert_uint_eq(img->uid, 0);
+	ck_assert_uint_eq(img->euid, 0);
+	ck_assert_uint_eq(img->auid, 1000);
+	ck_assert_uint_eq(img->session, 3);
+	ck_assert_str_eq(img->tty, "pts0");
+	ck_assert_str_eq(img->comm, "dracut");
+	ck_assert_str_eq(img->exe, "/usr/bin/dracut");
+	ck_assert_str_eq(img->key, "exec");
+	ck_assert_int_eq(img->sec, 1700000000);
+	ck_assert_uint_eq(img->msec, 123);
+	ck_assert_uint_eq(img->serial, 42);
+	ck_assert_int_eq(ev.sec, 1700000000);
+	ck_assert_uint_eq(ev.serial, 42);
+	ck_assert_int_eq(img->syscall, 59);
+	ck_assert_str_eq(img->cwd, "/root");
+	ck_assert_str_eq(img->executable, "/usr/bin/dracut");
+	ck_assert_str_eq(img->name, "dracut");
+	ck_assert_ptr_null(img->interpreter);
+	ck_assert_uint_eq(img->argc, 3);
+	ck_assert_str_eq(img->args[2], "/boot/initrd.img");
+	ck_assert_str_eq(img->command_line, "dracut --force /boot/initrd.img");
+	/* uid 0 is root on any host (RAW: auparse asks the host) */
+	ck_assert_ptr_nonnull(img->user_name);
+	ck_assert_str_eq(img->user_name, "root");
+	ck_assert_uint_eq(img->flags, 0);
+	ck_assert_int_eq(img->source, IMAGE_SRC_STREAM);
+	ck_assert_uint_eq(st.events, 1);
+	ck_assert_uint_eq(st.execs, 1);
+	ck_assert_uint_eq(st.malformed, 0);
+	ck_assert_uint_eq(st.args_truncated, 0);
+	image_free(img);
+}
+END_TEST
+
+/* One execve with PATH item 0 name (raw field text) in cwd (raw). */
+static struct image *exec_with_path(const char *name, const char *cwd,
+				    const char *exe)
+{
+	char text[2048];
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	snprintf(text, sizeof(text),
+		 "type=SYSCALL msg=audit(1700000001.000:7): arch=c000003e "
+		 "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+		 "ppid=1 pid=2 auid=1000 uid=1000 gid=1000 euid=1000 "
+		 "suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 "
+		 "tty=(none) ses=4294967295 comm=\"x\" exe=%s key=(null)\n"
+		 "type=EXECVE msg=audit(1700000001.000:7): argc=1 a0=\"x\"\n"
+		 "type=CWD msg=audit(1700000001.000:7): cwd=%s\n"
+		 "type=PATH msg=audit(1700000001.000:7): item=0 name=%s "
+		 "inode=5 dev=08:01 mode=0100755 ouid=0 ogid=0 rdev=00:00 "
+		 "nametype=NORMAL\n",
+		 exe, cwd, name);
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_ptr_nonnull(ev.image);
+	ck_assert_ptr_null(ev.image->tty);
+	ck_assert_ptr_null(ev.image->key);
+	ck_assert_uint_eq(ev.image->session, 4294967295U);
+	return ev.image;
+}
+
+START_TEST(test_event_relative_paths)
+{
+	struct image *img;
+
+	/* plain relative name */
+	img = exec_with_path("\"bin/tool\"", "\"/home/u/src\"",
+			     "\"/home/u/src/bin/tool\"");
+	ck_assert_str_eq(img->executable, "/home/u/src/bin/tool");
+	ck_assert_str_eq(img->name, "tool");
+	ck_assert_ptr_null(img->interpreter);
+	image_free(img);
+
+	/* ./ */
+	img = exec_with_path("\"./a.out\"", "\"/tmp\"", "\"/tmp/a.out\"");
+	ck_assert_str_eq(img->executable, "/tmp/a.out");
+	ck_assert_str_eq(img->name, "a.out");
+	ck_assert_ptr_null(img->interpreter);
+	image_free(img);
+
+	/* ../ and a detour */
+	img = exec_with_path("\"../scripts/../bin//tool\"",
+			     "\"/home/u/src/build\"",
+			     "\"/home/u/src/bin/tool\"");
+	ck_assert_str_eq(img->executable, "/home/u/src/bin/tool");
+	ck_assert_str_eq(img->name, "tool");
+	ck_assert_ptr_null(img->interpreter);
+	image_free(img);
+
+	/* an absolute name ignores cwd and is cleaned */
+	img = exec_with_path("\"/usr/./sbin/../bin/dracut\"", "\"/tmp\"",
+			     "\"/usr/bin/dracut\"");
+	ck_assert_str_eq(img->executable, "/usr/bin/dracut");
+	ck_assert_ptr_null(img->interpreter);
+	image_free(img);
+
+	/* hex-encoded cwd and name ("/tmp/my dir" and "./a b") */
+	img = exec_with_path("2E2F612062", "2F746D702F6D7920646972",
+			     "2F746D702F6D79206469722F612062");
+	ck_assert_str_eq(img->cwd, "/tmp/my dir");
+	ck_assert_str_eq(img->exe, "/tmp/my dir/a b");
+	ck_assert_str_eq(img->executable, "/tmp/my dir/a b");
+	ck_assert_str_eq(img->name, "a b");
+	ck_assert_ptr_null(img->interpreter);
+	image_free(img);
+}
+END_TEST
+
+START_TEST(test_event_script)
+{
+	/* a #! script: the kernel rewrites argv to the interpreter's, PATH
+	 * item 0 is the script, item 1 the interpreter, exe= the interpreter
+	 * binary */
+	static const char text[] =
+		"type=SYSCALL msg=audit(1700000002.500:9): arch=c000003e "
+		"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=3 "
+		"ppid=10 pid=11 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=(none) ses=1 "
+		"comm=\"50-dracut.insta\" "
+		"exe=\"/usr/bin/bash\" key=\"exec\"\n"
+		"type=EXECVE msg=audit(1700000002.500:9): argc=4 "
+		"a0=\"/bin/bash\" a1=\"./50-dracut.install\" a2=\"add\" "
+		"a3=\"6.1.0\"\n"
+		"type=CWD msg=audit(1700000002.500:9): "
+		"cwd=\"/usr/lib/kernel/install.d\"\n"
+		"type=PATH msg=audit(1700000002.500:9): item=0 "
+		"name=\"./50-dracut.install\" inode=3 dev=08:01 mode=0100755 "
+		"ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+		"type=PATH msg=audit(1700000002.500:9): item=1 "
+		"name=\"/bin/bash\" inode=4 dev=08:01 mode=0100755 ouid=0 "
+		"ogid=0 "
+		"rdev=00:00 nametype=NORMAL\n"
+		"type=PATH msg=audit(1700000002.500:9): item=2 "
+		"name=\"/lib64/ld-linux-x86-64.so.2\" inode=2 dev=08:01 "
+		"mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_str_eq(ev.image->executable,
+			 "/usr/lib/kernel/install.d/50-dracut.install");
+	ck_assert_str_eq(ev.image->name, "50-dracut.install");
+	ck_assert_str_eq(ev.image->interpreter, "/usr/bin/bash");
+	ck_assert_str_eq(ev.image->exe, "/usr/bin/bash");
+	ck_assert_str_eq(ev.image->comm, "50-dracut.insta");
+	ck_assert_str_eq(ev.image->command_line,
+			 "/bin/bash ./50-dracut.install add 6.1.0");
+	ck_assert_uint_eq(ev.image->msec, 500);
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_no_path)
+{
+	/* no CWD, no PATH: the executable is exe= */
+	static const char text[] =
+		"type=SYSCALL msg=audit(1628602815.266:2365): arch=c000003e "
+		"syscall=59 success=yes exit=0 a0=2557470 a1=247b510 "
+		"a2=2565820 a3=5bb items=2 ppid=3193 pid=6382 auid=1000 uid=0 "
+		"gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 "
+		"ses=1 comm=\"cat\" exe=\"/usr/bin/cat\" key=\"filter-this\"\n"
+		"type=EXECVE msg=audit(1628602815.266:2365): argc=2 a0=\"cat\" "
+		"a1=\"/etc/hosts\"\n";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_str_eq(ev.image->executable, "/usr/bin/cat");
+	ck_assert_str_eq(ev.image->name, "cat");
+	ck_assert_ptr_null(ev.image->interpreter);
+	ck_assert_ptr_null(ev.image->cwd);
+	ck_assert_str_eq(ev.image->key, "filter-this");
+	ck_assert_str_eq(ev.image->command_line, "cat /etc/hosts");
+	ck_assert_uint_eq(ev.image->flags, 0);
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_no_execve_record)
+{
+	/* a successful exec without its EXECVE record: args unknown */
+	static const char text[] =
+		"type=SYSCALL msg=audit(1628602815.266:2365): arch=c000003e "
+		"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+		"ppid=3193 pid=6382 auid=1000 uid=0 gid=0 euid=0 suid=0 "
+		"fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\"cat\" "
+		"exe=\"/usr/bin/cat\" key=(null)\n";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_uint_eq(ev.image->argc, 0);
+	ck_assert_ptr_null(ev.image->command_line);
+	ck_assert_uint_eq(ev.image->flags, IMAGE_ARGS_TRUNCATED);
+	ck_assert_uint_eq(st.args_truncated, 1);
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_execveat)
+{
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+	char text[2048];
+	static const char fmt[] =
+		"type=SYSCALL msg=audit(1700000003.000:11): arch=c000003e "
+		"syscall=322 success=yes exit=0 a0=%s a1=2 a2=3 a3=1000 "
+		"items=2 "
+		"ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 "
+		"sgid=0 fsgid=0 tty=(none) ses=1 comm=\"tool\" "
+		"exe=\"/opt/bin/tool\" key=(null)\n"
+		"type=EXECVE msg=audit(1700000003.000:11): argc=1 a0=\"tool\"\n"
+		"type=CWD msg=audit(1700000003.000:11): cwd=\"/home\"\n"
+		"type=PATH msg=audit(1700000003.000:11): item=0 name=%s "
+		"inode=5 dev=08:01 mode=0100755 ouid=0 ogid=0 rdev=00:00 "
+		"nametype=NORMAL\n";
+
+	/* AT_EMPTY_PATH on an fd: empty name, exe= names the file */
+	snprintf(text, sizeof(text), fmt, "3", "\"\"");
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_int_eq(ev.image->syscall, 322);
+	ck_assert_str_eq(ev.image->executable, "/opt/bin/tool");
+	ck_assert_ptr_null(ev.image->interpreter);
+	image_free(ev.image);
+
+	/* a name relative to a directory fd, not to cwd: exe= */
+	snprintf(text, sizeof(text), fmt, "5", "\"tool\"");
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_str_eq(ev.image->executable, "/opt/bin/tool");
+	image_free(ev.image);
+
+	/* relative to AT_FDCWD (-100): resolved against cwd */
+	snprintf(text, sizeof(text), fmt, "ffffffffffffff9c", "\"bin/x\"");
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_str_eq(ev.image->executable, "/home/bin/x");
+	ck_assert_str_eq(ev.image->interpreter, "/opt/bin/tool");
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_enriched_node)
+{
+	/* node= prefixes and ENRICHED fields after 0x1d; uid 1000 is named
+	 * by the record (alice), whatever the host calls it */
+	static const char text[] =
+		"node=web1 type=SYSCALL msg=audit(1615114232.375:15558): "
+		"arch=c000003e syscall=59 success=yes exit=0 a0=63b29337fd18 "
+		"a1=63b293387d58 a2=63b293375640 a3=fffffffffffff000 items=2 "
+		"ppid=10883 pid=10884 auid=1000 uid=1000 gid=1000 euid=1000 "
+		"suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts1 "
+		"ses=1 comm=\"whoami\" exe=\"/usr/bin/whoami\" key=(null)"
+		"\x1d"
+		"ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"alice\" "
+		"GID=\"alice\" EUID=\"alice\" SUID=\"alice\" FSUID=\"alice\" "
+		"EGID=\"alice\" SGID=\"alice\" FSGID=\"alice\"\n"
+		"node=web1 type=EXECVE msg=audit(1615114232.375:15558): argc=1 "
+		"a0=\"whoami\"\n"
+		"node=web1 type=CWD msg=audit(1615114232.375:15558): "
+		"cwd=\"/home/alice/tmp\"\n"
+		"node=web1 type=PATH msg=audit(1615114232.375:15558): item=0 "
+		"name=\"/usr/bin/whoami\" inode=261214 dev=ca:03 mode=0100755 "
+		"ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 "
+		"cap_fe=0 cap_fver=0"
+		"\x1d"
+		"OUID=\"root\" OGID=\"root\"\n"
+		"node=web1 type=PROCTITLE msg=audit(1615114232.375:15558): "
+		"proctitle=\"whoami\"\n"
+		"node=web1 type=EOE msg=audit(1615114232.375:15558): \n";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_str_eq(ev.image->executable, "/usr/bin/whoami");
+	ck_assert_str_eq(ev.image->cwd, "/home/alice/tmp");
+	ck_assert_ptr_null(ev.image->key);
+	ck_assert_str_eq(ev.image->tty, "pts1");
+	ck_assert_str_eq(ev.image->comm, "whoami");
+	ck_assert_uint_eq(ev.image->uid, 1000);
+	ck_assert_ptr_nonnull(ev.image->user_name);
+	ck_assert_str_eq(ev.image->user_name, "alice");
+	ck_assert_uint_eq(ev.image->serial, 15558);
+	ck_assert_uint_eq(ev.image->argc, 1);
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_reordered_split_args)
+{
+	/* records in reverse order, no EOE; a 20,000-byte argument in hex
+	 * chunks spread over three EXECVE records; comm hex ("a b") */
+	struct sbuf t = {0}, hx = {0};
+	char *big = pattern(20000);
+	const char *hdr = "msg=audit(1700000004.004:77):";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+	struct image *img;
+
+	hex_of(&hx, big, 20000);
+	sb_add(&t,
+	       "type=PATH %s item=0 name=\"/bin/echo\" inode=5 dev=08:01 "
+	       "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n",
+	       hdr);
+	sb_add(&t, "type=CWD %s cwd=\"/\"\n", hdr);
+	/* a1[4], a1[5] and a2 */
+	sb_add(&t, "type=EXECVE %s a1[4]=%.7500s a1[5]=%s a2=\"end\"\n", hdr,
+	       hx.s + 30000, hx.s + 37500);
+	/* a1[2], a1[3] */
+	sb_add(&t, "type=EXECVE %s a1[2]=%.7500s a1[3]=%.7500s\n", hdr,
+	       hx.s + 15000, hx.s + 22500);
+	/* argc, a0, a1_len, a1[0], a1[1] */
+	sb_add(&t,
+	       "type=EXECVE %s argc=3 a0=\"echo\" a1_len=40000 a1[0]=%.7500s "
+	       "a1[1]=%.7500s\n",
+	       hdr, hx.s, hx.s + 7500);
+	sb_add(&t,
+	       "type=SYSCALL %s arch=c000003e syscall=59 success=yes exit=0 "
+	       "a0=1 a1=2 a2=3 a3=4 items=1 ppid=5 pid=6 auid=0 uid=0 gid=0 "
+	       "euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 "
+	       "comm=612062 exe=\"/usr/bin/echo\" key=(null)\n",
+	       hdr);
+	ck_assert_int_eq(parse_one(t.s, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	img = ev.image;
+	ck_assert_int_eq(img->pid, 6);
+	ck_assert_str_eq(img->comm, "a b");
+	ck_assert_str_eq(img->executable, "/bin/echo");
+	ck_assert_uint_eq(img->argc, 3);
+	ck_assert_str_eq(img->args[0], "echo");
+	ck_assert_uint_eq(strlen(img->args[1]), 20000);
+	ck_assert(memcmp(img->args[1], big, 20000) == 0);
+	ck_assert_str_eq(img->args[2], "end");
+	ck_assert_uint_eq(img->flags, 0);
+	ck_assert_uint_eq(strlen(img->command_line), 4 + 1 + 20000 + 1 + 3);
+	image_free(img);
+	free(t.s);
+	free(hx.s);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_event_i386_and_quoted_scalars)
+{
+	/* i386 (arch=40000003, execve=11) from a shipper that quotes every
+	 * value */
+	static const char text[] =
+		"type=SYSCALL msg=audit(1734013587.483:2679223): "
+		"arch=40000003 syscall=11 success=\"yes\" exit=0 a0=1 a1=2 "
+		"a2=3 a3=4 items=\"2\" ppid=\"1362170\" pid=\"1362221\" "
+		"auid=\"4294967295\" uid=\"1000\" gid=\"1000\" euid=\"1000\" "
+		"suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 "
+		"tty=\"(none)\" ses=\"4294967295\" comm=\"java\" "
+		"exe=\"/usr/java/bin/java\" key=(null)\n"
+		"type=EXECVE msg=audit(1734013587.483:2679223): argc=\"2\" "
+		"a0=\"java\" a1=\"-server\"\n"
+		"type=CWD msg=audit(1734013587.483:2679223): cwd=\"/u01\"\n"
+		"type=PATH msg=audit(1734013587.483:2679223): item=\"0\" "
+		"name=\"/usr/java/bin/java\" inode=820124 dev=\"00:2f\"\n";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert(ev.image->success);
+	ck_assert_int_eq(ev.image->syscall, 11);
+	ck_assert_int_eq(ev.image->pid, 1362221);
+	ck_assert_int_eq(ev.image->ppid, 1362170);
+	ck_assert_uint_eq(ev.image->auid, 4294967295U);
+	ck_assert_ptr_null(ev.image->tty);
+	ck_assert_str_eq(ev.image->executable, "/usr/java/bin/java");
+	ck_assert_str_eq(ev.image->command_line, "java -server");
+	ck_assert_uint_eq(ev.image->flags, 0);
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_failed_exec)
+{
+	/* execve("./nothere") failing with ENOENT: exe= is the caller's */
+	static const char text[] =
+		"type=SYSCALL msg=audit(1700000005.000:90): arch=c000003e "
+		"syscall=59 success=no exit=-2 a0=1 a1=2 a2=3 a3=4 items=1 "
+		"ppid=1 pid=300 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm=\"bash\" "
+		"exe=\"/usr/bin/bash\" key=\"exec\"\n"
+		"type=CWD msg=audit(1700000005.000:90): cwd=\"/srv\"\n"
+		"type=PATH msg=audit(1700000005.000:90): item=0 "
+		"name=\"./nothere\" nametype=UNKNOWN cap_fp=0 cap_fi=0 "
+		"cap_fe=0 cap_fver=0\n";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert(!ev.image->success);
+	ck_assert_str_eq(ev.image->executable, "/srv/nothere");
+	ck_assert_ptr_null(ev.image->interpreter);
+	ck_assert_uint_eq(ev.image->flags, 0);
+	ck_assert_uint_eq(st.execs, 1);
+	ck_assert_uint_eq(st.args_truncated, 0);
+	image_free(ev.image);
+}
+END_TEST
+
+/* A fork-family SYSCALL record (x86_64) with the given fields. */
+static int fork_event(const char *sc, const char *success, const char *exit_,
+		      const char *a0, struct exec_event *ev,
+		      struct exec_event_stats *st)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "type=SYSCALL msg=audit(1700000006.250:500): arch=c000003e "
+		 "syscall=%s success=%s exit=%s a0=%s a1=0 a2=0 a3=0 items=0 "
+		 "ppid=1 pid=4000 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		 "egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"bash\" "
+		 "exe=\"/usr/bin/bash\" key=\"fork\"\n"
+		 "type=PROCTITLE msg=audit(1700000006.250:500): "
+		 "proctitle=\"bash\"\n",
+		 sc, success, exit_, a0);
+	return parse_one(text, ev, st);
+}
+
+START_TEST(test_event_fork)
+{
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+
+	/* fork (57) */
+	ck_assert_int_eq(fork_event("57", "yes", "4321", "0", &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_FORK);
+	ck_assert_int_eq(ev.fork_parent, 4000);
+	ck_assert_int_eq(ev.fork_child, 4321);
+	ck_assert_int_eq(ev.sec, 1700000006);
+	ck_assert_uint_eq(ev.msec, 250);
+	ck_assert_uint_eq(ev.serial, 500);
+	ck_assert_ptr_null(ev.image);
+	/* vfork (58) */
+	ck_assert_int_eq(fork_event("58", "yes", "4322", "0", &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_FORK);
+	ck_assert_int_eq(ev.fork_child, 4322);
+	/* clone (56) as fork() calls it: CHILD_SETTID|CHILD_CLEARTID|SIGCHLD */
+	ck_assert_int_eq(fork_event("56", "yes", "4323", "1200011", &ev, &st),
+			 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_FORK);
+	ck_assert_int_eq(ev.fork_child, 4323);
+	/* clone3 (435) */
+	ck_assert_int_eq(fork_event("435", "yes", "4324", "7ffd0000", &ev, &st),
+			 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_FORK);
+	ck_assert_int_eq(ev.fork_child, 4324);
+	ck_assert_uint_eq(st.forks, 4);
+
+	/* a thread (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|
+	 * CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|...) is no process */
+	ck_assert_int_eq(fork_event("56", "yes", "4325", "3d0f00", &ev, &st),
+			 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_OTHER);
+	/* a failed fork, and the child's side (exit=0) */
+	ck_assert_int_eq(fork_event("57", "no", "-11", "0", &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_OTHER);
+	ck_assert_int_eq(fork_event("57", "yes", "0", "0", &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_OTHER);
+	ck_assert_uint_eq(st.forks, 4);
+	ck_assert_uint_eq(st.execs, 0);
+	ck_assert_uint_eq(st.events, 7);
+}
+END_TEST
+
+START_TEST(test_event_other)
+{
+	static const char text[] =
+		"type=SYSCALL msg=audit(1700000007.000:600): arch=c000003e "
+		"syscall=257 success=yes exit=3 a0=ffffff9c a1=1 a2=0 a3=0 "
+		"items=1 ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"cat\" "
+		"exe=\"/usr/bin/cat\" key=\"etc\"\n"
+		"type=PATH msg=audit(1700000007.000:600): item=0 "
+		"name=\"/etc/shadow\" inode=9\n"
+		"type=USER_LOGIN msg=audit(1700000007.100:601): pid=9 uid=0 "
+		"auid=1000 ses=2 msg='op=login id=1000 exe=\"/usr/sbin/sshd\" "
+		"hostname=? addr=10.0.0.1 terminal=/dev/pts/1 res=success'\n"
+		"type=EXECVE msg=audit(1700000007.200:602): argc=1 a0=\"x\"\n";
+	struct exec_event ev[3];
+	struct exec_event_stats st = {0};
+	int rc[3];
+
+	ck_assert_int_eq(parse_events(text, ev, rc, 3, &st), 3);
+	/* openat, a user message, and an EXECVE with no SYSCALL record */
+	ck_assert_int_eq(rc[0], 0);
+	ck_assert_int_eq(ev[0].kind, EXEC_EVENT_OTHER);
+	ck_assert_int_eq(rc[1], 0);
+	ck_assert_int_eq(ev[1].kind, EXEC_EVENT_OTHER);
+	ck_assert_int_eq(rc[2], 0);
+	ck_assert_int_eq(ev[2].kind, EXEC_EVENT_OTHER);
+	ck_assert_ptr_null(ev[0].image);
+	ck_assert_uint_eq(st.events, 3);
+	ck_assert_uint_eq(st.execs, 0);
+	ck_assert_uint_eq(st.forks, 0);
+	ck_assert_uint_eq(st.malformed, 0);
+}
+END_TEST
+
+START_TEST(test_event_malformed)
+{
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+
+	/* no pid= */
+	ck_assert_int_eq(
+		parse_one("type=SYSCALL msg=audit(1700000008.000:700): "
+			  "arch=c000003e syscall=59 success=yes exit=0 "
+			  "ppid=1 uid=0 comm=\"x\" exe=\"/bin/x\"\n",
+			  &ev, &st),
+		-1);
+	ck_assert_ptr_null(ev.image);
+	/* a bad success= */
+	ck_assert_int_eq(
+		parse_one("type=SYSCALL msg=audit(1700000008.000:701): "
+			  "arch=c000003e syscall=59 success=maybe exit=0 "
+			  "ppid=1 pid=2 uid=0 comm=\"x\" exe=\"/bin/x\"\n",
+			  &ev, &st),
+		-1);
+	/* succeeded, but neither PATH nor exe= say what ran */
+	ck_assert_int_eq(
+		parse_one("type=SYSCALL msg=audit(1700000008.000:702): "
+			  "arch=c000003e syscall=59 success=yes exit=0 "
+			  "ppid=1 pid=2 uid=0 comm=\"x\" exe=(null)\n",
+			  &ev, &st),
+		-1);
+	ck_assert_ptr_null(ev.image);
+	ck_assert_uint_eq(st.malformed, 3);
+	ck_assert_uint_eq(st.execs, 3);
+	/* an unknown arch is no exec we can name: OTHER */
+	ck_assert_int_eq(
+		parse_one("type=SYSCALL msg=audit(1700000008.000:703): "
+			  "arch=deadbeef syscall=59 success=yes exit=0 "
+			  "ppid=1 pid=2 uid=0 comm=\"x\" exe=\"/bin/x\"\n",
+			  &ev, &st),
+		0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_OTHER);
+	ck_assert_uint_eq(st.malformed, 3);
+}
+END_TEST
+
+/* Feed text to an AUSOURCE_FEED parser in pieces of step bytes. */
+struct feed_ctx {
+	struct exec_event_stats st;
+	int n, kinds[8];
+	char *exes[8];
+};
+
+static void feed_cb(auparse_state_t *au, auparse_cb_event_t t, void *data)
+{
+	struct feed_ctx *c = data;
+	struct exec_event ev;
+
+	if (t != AUPARSE_CB_EVENT_READY)
+		return;
+	if (exec_event_parse(au, &ev, &c->st) == 0 && c->n < 8) {
+		c->kinds[c->n] = ev.kind;
+		c->exes[c->n] = ev.image && ev.image->executable
+					? strdup(ev.image->executable)
+					: NULL;
+		c->n++;
+	}
+	image_free(ev.image);
+}
+
+START_TEST(test_event_feed)
+{
+	static const char text[] =
+		"type=SYSCALL msg=audit(1700000009.000:800): arch=c000003e "
+		"syscall=57 success=yes exit=801 a0=0 a1=0 a2=0 a3=0 items=0 "
+		"ppid=1 pid=800 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"sh\" "
+		"exe=\"/usr/bin/dash\" key=(null)\n"
+		"type=EOE msg=audit(1700000009.000:800): \n"
+		"type=SYSCALL msg=audit(1700000009.001:801): arch=c000003e "
+		"syscall=59 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=1 "
+		"ppid=800 pid=801 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"dracut\" "
+		"exe=\"/usr/bin/bash\" key=(null)\n"
+		"type=EXECVE msg=audit(1700000009.001:801): argc=2 "
+		"a0=\"/bin/bash\" a1=\"/usr/bin/dracut\"\n"
+		"type=CWD msg=audit(1700000009.001:801): cwd=\"/\"\n"
+		"type=PATH msg=audit(1700000009.001:801): item=0 "
+		"name=\"/usr/bin/dracut\" inode=1\n"
+		"type=EOE msg=audit(1700000009.001:801): \n";
+	struct feed_ctx c;
+	auparse_state_t *au;
+	size_t off, step;
+	int i;
+
+	/* whole lines, and awkward 7-byte pieces */
+	for (step = sizeof(text); step >= 7; step = step == 7 ? 0 : 7) {
+		memset(&c, 0, sizeof(c));
+		au = auparse_init(AUSOURCE_FEED, NULL);
+		ck_assert_ptr_nonnull(au);
+		auparse_add_callback(au, feed_cb, &c, NULL);
+		for (off = 0; off < sizeof(text) - 1; off += step) {
+			size_t n = sizeof(text) - 1 - off;
+
+			ck_assert_int_eq(auparse_feed(au, text + off,
+						      n < step ? n : step),
+					 0);
+		}
+		auparse_flush_feed(au);
+		auparse_destroy(au);
+		ck_assert_int_eq(c.n, 2);
+		ck_assert_int_eq(c.kinds[0], EXEC_EVENT_FORK);
+		ck_assert_int_eq(c.kinds[1], EXEC_EVENT_EXEC);
+		ck_assert_ptr_nonnull(c.exes[1]);
+		ck_assert_str_eq(c.exes[1], "/usr/bin/dracut");
+		for (i = 0; i < c.n; i++)
+			free(c.exes[i]);
+	}
+}
+END_TEST
+
+static Suite *exec_event_suite(void)
+{
+	Suite *s = suite_create("exec_event");
+	TCase *ta = tcase_create("argv");
+	TCase *te = tcase_create("events");
+
+	tcase_add_test(ta, test_argv_quoted);
+	tcase_add_test(ta, test_argv_hex);
+	tcase_add_test(ta, test_argv_split_one_record);
+	tcase_add_test(ta, test_argv_split_across_records);
+	tcase_add_test(ta, test_argv_out_of_order);
+	tcase_add_test(ta, test_argv_20000_bytes);
+	tcase_add_test(ta, test_argv_10000_args);
+	tcase_add_test(ta, test_argv_missing_chunk);
+	tcase_add_test(ta, test_argv_bad_hex);
+	tcase_add_test(ta, test_argv_argc_mismatch);
+	tcase_set_timeout(ta, 60);
+	suite_add_tcase(s, ta);
+
+	tcase_add_test(te, test_event_basic_raw);
+	tcase_add_test(te, test_event_relative_paths);
+	tcase_add_test(te, test_event_script);
+	tcase_add_test(te, test_event_no_path);
+	tcase_add_test(te, test_event_no_execve_record);
+	tcase_add_test(te, test_event_execveat);
+	tcase_add_test(te, test_event_enriched_node);
+	tcase_add_test(te, test_event_reordered_split_args);
+	tcase_add_test(te, test_event_i386_and_quoted_scalars);
+	tcase_add_test(te, test_event_failed_exec);
+	tcase_add_test(te, test_event_fork);
+	tcase_add_test(te, test_event_other);
+	tcase_add_test(te, test_event_malformed);
+	tcase_add_test(te, test_event_feed);
+	tcase_set_timeout(te, 60);
+	suite_add_tcase(s, te);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (exec_event_init() < 0)
+		return 99;
+	sr = srunner_create(exec_event_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
