@@ -32,12 +32,19 @@ struct rule_exception {
 
 /*
  * Parse the text of one exception, for example
- *   process.parent.executable like~ "/opt/kernel/*" "/usr/local/sbin/x"
- * into out. On error returns -1 and writes a one-line reason into err.
- * The caller releases out with rule_exception_clear.
+ *   process.parent.executable like~ "/opt/kernel/hook-*" "/usr/local/sbin/x"
+ * FIELD OPERATOR VALUE...: FIELD is process.{executable,name,args,
+ * command_line}, process.parent.{executable,name,args,command_line},
+ * process.user.{name,id} or user.{name,id}; OPERATOR is ==, in, like or
+ * like~; values are double-quoted, blank-separated or an EQL list
+ * ("a", "b"). == takes one value. In a value \" is a quote and any other
+ * backslash is kept for the pattern. On success returns 0 and out owns
+ * the values; the caller releases them with rule_exception_clear. On error
+ * returns -1 with out cleared and a one-line reason in err.
  */
 int rule_exception_parse(const char *text, struct rule_exception *out,
 			 char *err, size_t errlen);
+/* Free the values of exc and zero it; NULL-safe. */
 void rule_exception_clear(struct rule_exception *exc);
 
 /* MITRE ATT&CK mapping; technique and subtechnique fields may be NULL. */
