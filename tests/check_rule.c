@@ -306,6 +306,8 @@ static const struct parent_case parent_cases[] = {
 	 {"/bin/sh", "-c", " if command -v mkinitcpio"}, A, A},
 	{"mkinitcp", "/bin/sh", NULL,
 	 {"/bin/sh", "-c", "if command -v mkinitcp"}, A, A},
+	{"mkinitcpio behind env: anchored at the start", "/usr/bin/env", NULL,
+	 {"env", "/bin/sh", "-c", "if command -v mkinitcpio"}, A, A},
 	{"mkinitcpio not at the start", "/bin/sh", NULL,
 	 {"/bin/sh", "-c", "true; if command -v mkinitcpio"}, A, A},
 };
