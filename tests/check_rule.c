@@ -1,7 +1,9 @@
 /* check_rule.c - unit tests for rule.c: both rule versions and exceptions */
 #include <check.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,11 @@
 #include "rule.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#ifndef TOP_SRCDIR
+#define TOP_SRCDIR "."
+#endif
+#define SEED_DIR TOP_SRCDIR "/../shared/seed/"
 
 /*
  * Images are built by hand here, so that this suite links only rule.c and
@@ -629,6 +636,223 @@ START_TEST(test_meta_v7)
 }
 END_TEST
 
+/* ------------------------------------------------------------ the seed */
+
+/*
+ * A cross-check against transcription errors: when the rule documents are
+ * at hand (../shared/seed, beside the source tree; absent from a tarball),
+ * read the query of each version, take every value of every exclusion and
+ * its operator from the text, and check that the rule excludes each value
+ * made concrete, and treats a case-flipped copy as the operator says.
+ */
+#define SEED_MAX 32
+
+struct seed_clause {
+	char op[8];
+	char *values[SEED_MAX];
+	size_t n;
+};
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	long len;
+
+	if (!fp)
+		return NULL;
+	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	ck_assert_int_ge(len, 0);
+	rewind(fp);
+	buf = malloc((size_t)len + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)len, fp), (size_t)len);
+	buf[len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+/* Read "FIELD OP ( "a", "b" )" or "FIELD OP "a"" from the not (...) part. */
+static void seed_clause(const char *query, const char *field,
+			struct seed_clause *c)
+{
+	const char *s = strstr(query, "not (");
+	size_t k;
+
+	memset(c, 0, sizeof(*c));
+	ck_assert_ptr_nonnull(s);
+	s = strstr(s, field);
+	ck_assert_msg(s != NULL, "seed: no %s in the exclusions", field);
+	s += strlen(field);
+	while (isspace((unsigned char)*s))
+		s++;
+	for (k = 0; *s && !isspace((unsigned char)*s) && k < 7; k++)
+		c->op[k] = *s++;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s != '(') {
+		const char *e = strchr(s + 1, '"');
+
+		ck_assert(*s == '"' && e);
+		c->values[c->n++] = strndup(s + 1, (size_t)(e - s - 1));
+		return;
+	}
+	while (*s && *s != ')') {
+		const char *b = strchr(s, '"'), *e;
+
+		if (!b || b > strchr(s, ')'))
+			break;
+		e = strchr(b + 1, '"');
+		ck_assert_ptr_nonnull(e);
+		ck_assert_uint_lt(c->n, SEED_MAX);
+		c->values[c->n++] = strndup(b + 1, (size_t)(e - b - 1));
+		s = e + 1;
+	}
+}
+
+static void seed_clause_free(struct seed_clause *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->values[i]);
+}
+
+/* pattern with each '*' replaced by fill */
+static char *concrete(const char *pattern, const char *fill)
+{
+	char *out = calloc(strlen(pattern) * (strlen(fill) + 1) + 1, 1);
+	char *o = out;
+
+	ck_assert_ptr_nonnull(out);
+	for (; *pattern; pattern++) {
+		if (*pattern == '*') {
+			strcpy(o, fill);
+			o += strlen(fill);
+		} else {
+			*o++ = *pattern;
+		}
+	}
+	return out;
+}
+
+/* Swap the case of every ASCII letter; true if anything changed. */
+static bool flip_case(char *s)
+{
+	bool changed = false;
+
+	for (; *s; s++) {
+		if (isupper((unsigned char)*s)) {
+			*s = (char)tolower((unsigned char)*s);
+			changed = true;
+		} else if (islower((unsigned char)*s)) {
+			*s = (char)toupper((unsigned char)*s);
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/* What a case-flipped copy of a listed value gives under op. */
+static enum rule_verdict flipped_verdict(const char *op)
+{
+	if (strcmp(op, "like~") == 0 || strcmp(op, "in~") == 0)
+		return RULE_EXCLUDED;
+	return RULE_ALERT;
+}
+
+static void seed_check(int version, const char *file)
+{
+	static const char *const fields[] = {
+		"process.parent.executable", "process.parent.name",
+		"process.parent.args", "process.parent.command_line"};
+	struct seed_clause c[ARRAY_SIZE(fields)];
+	struct image *proc = mk_dracut();
+	char *doc = slurp(file), *query;
+	size_t f, i, total = 0;
+
+	if (!doc) {
+		fprintf(stderr, "SKIP: %s is not at hand\n", file);
+		img_free(proc);
+		return;
+	}
+	query = strstr(doc, "process where");
+	ck_assert_ptr_nonnull(query);
+	for (f = 0; f < ARRAY_SIZE(fields); f++)
+		seed_clause(query, fields[f], &c[f]);
+	/* the lists as the documents state them */
+	ck_assert_uint_eq(c[0].n, version == 1 ? 5 : 11);
+	ck_assert_str_eq(c[0].op, version == 1 ? "like~" : "like");
+	ck_assert_uint_eq(c[1].n, 7);
+	ck_assert_str_eq(c[1].op, "in");
+	ck_assert_uint_eq(c[2].n, 2);
+	ck_assert_str_eq(c[2].op, "like~");
+	ck_assert_uint_eq(c[3].n, 1);
+	ck_assert_str_eq(c[3].op, "like~");
+
+	for (f = 0; f < ARRAY_SIZE(fields); f++) {
+		for (i = 0; i < c[f].n; i++) {
+			char *v = concrete(c[f].values[i], "x/Y z");
+			const char *args[3] = {"x", NULL, NULL};
+			struct image *parent;
+			enum rule_verdict got;
+
+			for (int flip = 0; flip < 2; flip++) {
+				enum rule_verdict want = RULE_EXCLUDED;
+
+				if (flip) {
+					if (!flip_case(v))
+						break;
+					want = flipped_verdict(c[f].op);
+				}
+				if (f == 0) {
+					parent = mk_argv(v, args);
+				} else if (f == 1) {
+					parent = mk_argv("/opt/bin/p", args);
+					parent->name = v;
+				} else {
+					args[1] = v;
+					parent = mk_argv("/opt/bin/p", args);
+				}
+				if (f == 3) { /* the command line alone */
+					free(parent->command_line);
+					parent->command_line = strdup(v);
+					free(parent->args[1]);
+					parent->args[1] = NULL;
+					parent->argc = 1;
+				}
+				got = eval_version(version, proc, parent);
+				ck_assert_msg(got == want,
+					      "v%d %s %s \"%s\": got %s, "
+					      "expected %s",
+					      version, fields[f], c[f].op, v,
+					      verdict_name(got),
+					      verdict_name(want));
+				img_free(parent);
+				total++;
+			}
+			free(v);
+		}
+		seed_clause_free(&c[f]);
+	}
+	ck_assert_uint_gt(total, 0);
+	free(doc);
+	img_free(proc);
+}
+
+START_TEST(test_seed_v1)
+{
+	seed_check(1, SEED_DIR "manual-dracut-execution-v1.md");
+}
+END_TEST
+
+START_TEST(test_seed_v7)
+{
+	seed_check(7, SEED_DIR "upstream-rule-v7.md");
+}
+END_TEST
+
 /* ------------------------------------------------------------ exceptions */
 
 /* Parse text, which must be valid, or fail the test with the reason. */
@@ -955,7 +1179,7 @@ END_TEST
 static const struct {
 	const char *text;
 	const char *reason; /* a substring the message must hold */
-	/* clang-format off */
+			    /* clang-format off */
 } bad_exceptions[] = {
 	{"", "empty"},
 	{"   \t ", "empty"},
@@ -1116,6 +1340,8 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, test_versions);
 	tcase_add_test(tc, test_meta_v1);
 	tcase_add_test(tc, test_meta_v7);
+	tcase_add_test(tc, test_seed_v1);
+	tcase_add_test(tc, test_seed_v7);
 	suite_add_tcase(s, tc);
 
 	tcase_add_loop_test(te, test_exceptions, 0, ARRAY_SIZE(exc_cases));
