@@ -38,8 +38,8 @@ skip77() {
 	exit 77
 }
 
-for tool in dpkg-buildpackage dpkg-parsechangelog lintian dpkg dpkg-query \
-	rsync; do
+for tool in dpkg-buildpackage dpkg-checkbuilddeps dpkg-parsechangelog lintian \
+	dpkg dpkg-query rsync; do
 	command -v "$tool" >/dev/null 2>&1 || skip77 "$tool not found"
 done
 [ "$(id -u)" -eq 0 ] || skip77 "not root: cannot install the package"
@@ -79,6 +79,12 @@ if git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
 			"$top_srcdir/" "$src/"
 else
 	rsync -a --exclude .git "$top_srcdir/" "$src/"
+fi
+# dpkg-buildpackage would stop on the first missing build dependency;
+# name them all, and skip, so that the caller knows what to install.
+if ! (cd "$src" && dpkg-checkbuilddeps) >"$tmp/deps.log" 2>&1; then
+	sed 's/^/  | /' "$tmp/deps.log"
+	skip77 "build dependencies missing (apt-get install them, see above)"
 fi
 echo "  | building $PKG $version in $src"
 if (cd "$src" &&
