@@ -191,8 +191,8 @@ static const struct {
 /*
  * The value of field for proc (or its parent): either one string in *str
  * or an array in *arr and *narr. A missing field leaves both NULL. uidbuf
- * holds the decimal uid for RULE_F_USER_ID; (uid_t)-1, audit's "unset",
- * counts as missing.
+ * holds the decimal uid for RULE_F_USER_ID, always present, written as the
+ * alert writes process.user.id (4294967295 included).
  */
 static void field_get(enum rule_field field, const struct image *proc,
 		      const struct image *parent, char uidbuf[UID_BUF],
@@ -239,11 +239,8 @@ static void field_get(enum rule_field field, const struct image *proc,
 		*str = img->user_name;
 		break;
 	case RULE_F_USER_ID:
-		if (img->uid != (uid_t)-1) {
-			snprintf(uidbuf, UID_BUF, "%lu",
-				 (unsigned long)img->uid);
-			*str = uidbuf;
-		}
+		snprintf(uidbuf, UID_BUF, "%lu", (unsigned long)img->uid);
+		*str = uidbuf;
 		break;
 	}
 }

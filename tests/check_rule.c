@@ -1017,8 +1017,10 @@ static const struct exc_case exc_cases[] = {
 	{"user.id like \"10?\"", DR, DRA, "x", 10, SH, SHA, false},
 	{"user.id == \"4294967294\"", DR, DRA, "x", 4294967294u, SH, SHA,
 	 true},
-	/* audit's unset uid counts as missing */
-	{"user.id like \"*\"", DR, DRA, "x", 4294967295u, SH, SHA, false},
+	/* the uid is always there, as the alert writes it */
+	{"user.id like \"*\"", DR, DRA, "x", 4294967295u, SH, SHA, true},
+	{"user.id == \"4294967295\"", DR, DRA, "x", 4294967295u, SH, SHA, true},
+	{"user.id == \"0\"", DR, DRA, "x", 4294967295u, SH, SHA, false},
 	/* escapes: \* and \? are literal, \\ one backslash */
 	{"process.parent.name like \"a\\*b\"", DR, DRA, "root", 0, "/x/a*b",
 	 SHA, true},
