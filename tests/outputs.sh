@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# tests/outputs.sh - the outputs of the live plugin against a real rsyslogd
+#
+# syslog(3) always writes to /dev/log, so the test runs in a mount namespace
+# of its own: there a tmpfs hides /dev, holding only a few device nodes
+# (bind-mounted) and a /dev/log that points at the socket of an rsyslogd the
+# test starts with a private configuration. The host's /dev and /dev/log are
+# never touched, and the namespace ends with the test. Covered: syslog with
+# and without "@cee: " (mmjsonparse), ident/facility/priority, the file
+# output, SIGHUP with a good and a bad configuration, SIGUSR1, file reopen
+# after rename and after delete, and the rate limit summary.
+. "$(dirname "$0")/lib.sh"
+[ -x "$PLUGIN" ] || skip "no plugin binary at $PLUGIN"
+[ "$(id -u)" -eq 0 ] || skip "needs root for a private mount namespace"
+command -v rsyslogd >/dev/null 2>&1 || skip "rsyslogd not installed"
+command -v unshare >/dev/null 2>&1 || skip "unshare not installed"
+command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+
+if [ -z "${OUTPUTS_IN_NAMESPACE:-}" ]; then
+	unshare --mount --propagation private true 2>/dev/null ||
+		skip "cannot create a mount namespace"
+	OUTPUTS_IN_NAMESPACE=1 exec unshare --mount --propagation private \
+		bash "$0" "$@"
+fi
+
+tmp=$(mktemp -d /tmp/audisp-dracut-outputs.XXXXXX)
+rs_pid=
+pl_pid=
+devnodes="null zero full random urandom tty"
+
+cleanup() {
+	exec 3>&- 2>/dev/null
+	[ -n "$pl_pid" ] && kill "$pl_pid" 2>/dev/null
+	[ -n "$rs_pid" ] && kill "$rs_pid" 2>/dev/null
+	[ -n "$pl_pid" ] && wait "$pl_pid" 2>/dev/null
+	[ -n "$rs_pid" ] && wait "$rs_pid" 2>/dev/null
+	for n in $devnodes; do
+		umount "$tmp/dev/$n" 2>/dev/null
+	done
+	if [ -n "${KEEP_TMP:-}" ]; then
+		echo "outputs: kept $tmp" >&2
+	else
+		rm -rf --one-file-system "$tmp"
+	fi
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- helpers
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# lines FILE: number of lines in FILE (0 when missing)
+lines() {
+	if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi
+}
+
+has_lines() { [ "$(lines "$1")" -ge "$2" ]; }
+
+# events N: a bash exec and, from it, a dracut exec whose last argument is
+# runN; pids and serials come from N. The kernel's format for a #! script:
+# exe= is the interpreter, the EXECVE argv is the rewritten one.
+events() {
+	local n=$1 t=$((1800000000 + $1)) s=$((100000 + $1 * 10))
+	local pb=$((30000 + $1 * 2)) pd=$((30001 + $1 * 2))
+	cat <<LOG
+type=SYSCALL msg=audit($t.100:$s): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=$pb auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts1 ses=7 comm="bash" exe="/usr/bin/bash" key="exec"
+type=EXECVE msg=audit($t.100:$s): argc=1 a0="bash"
+type=CWD msg=audit($t.100:$s): cwd="/root"
+type=PATH msg=audit($t.100:$s): item=0 name="/usr/bin/bash" inode=11 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PROCTITLE msg=audit($t.100:$s): proctitle="bash"
+type=EOE msg=audit($t.100:$s):
+type=SYSCALL msg=audit($t.200:$((s + 1))): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=3 ppid=$pb pid=$pd auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts1 ses=7 comm="dracut" exe="/usr/bin/bash" key="exec"
+type=EXECVE msg=audit($t.200:$((s + 1))): argc=4 a0="/bin/bash" a1="/usr/bin/dracut" a2="--force" a3="run$n"
+type=CWD msg=audit($t.200:$((s + 1))): cwd="/root"
+type=PATH msg=audit($t.200:$((s + 1))): item=0 name="/usr/bin/dracut" inode=12 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PATH msg=audit($t.200:$((s + 1))): item=1 name="/bin/bash" inode=11 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=PATH msg=audit($t.200:$((s + 1))): item=2 name="/lib64/ld-linux-x86-64.so.2" inode=13 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
+type=EOE msg=audit($t.200:$((s + 1))):
+LOG
+}
+
+# alert_runs FILE [PREFIX]: the runN argument of each alert line in FILE,
+# space-separated; a line that is not PREFIX + one JSON alert of
+# /usr/bin/dracut with parent /usr/bin/bash prints BAD
+alert_runs() {
+	python3 - "$1" "${2:-}" <<'PY'
+import json, sys
+path, prefix = sys.argv[1], sys.argv[2]
+out = []
+try:
+    lines = open(path).read().splitlines()
+except FileNotFoundError:
+    lines = []
+for line in lines:
+    try:
+        assert line.startswith(prefix)
+        d = json.loads(line[len(prefix):])
+        p = d["process"]
+        assert p["executable"] == "/usr/bin/dracut"
+        assert p["parent"]["executable"] == "/usr/bin/bash"
+        out.append(p["args"][-1])
+    except Exception:
+        out.append("BAD")
+print(" ".join(out))
+PY
+}
+
+# syslog_alerts: the local3.notice messages rsyslogd received from the
+# ident dracut-test, one a line (the plugin's own messages are daemon.*)
+syslog_alerts() {
+	sed -n "s/^local3\.notice dracut-test\[[0-9]*\]: //p" "$tmp/all.log"
+}
+
+# plugin_conf LINES...: write the plugin's configuration, root-only
+plugin_conf() {
+	printf '%s\n' "$@" > "$tmp/plugin.conf"
+	chmod 600 "$tmp/plugin.conf"
+}
+
+# ---------------------------------------------------------------- /dev/log
+
+mkdir "$tmp/dev" "$tmp/rs"
+for n in $devnodes; do
+	if [ -e "/dev/$n" ]; then
+		: > "$tmp/dev/$n"
+		mount --bind "/dev/$n" "$tmp/dev/$n" || fail "bind /dev/$n"
+	fi
+done
+mount -t tmpfs -o mode=0755,size=64k audisp-dracut-test /dev ||
+	skip "cannot mount a tmpfs on /dev in the namespace"
+for n in $devnodes; do
+	if [ -e "$tmp/dev/$n" ]; then
+		: > "/dev/$n"
+		mount --bind "$tmp/dev/$n" "/dev/$n"
+	fi
+done
+ln -s /proc/self/fd /dev/fd
+ln -s fd/0 /dev/stdin
+ln -s fd/1 /dev/stdout
+ln -s fd/2 /dev/stderr
+ln -s "$tmp/log.sock" /dev/log
+
+cat > "$tmp/rsyslog.conf" <<EOF
+global(workDirectory="$tmp/rs" maxMessageSize="64k")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$tmp/log.sock" CreatePath="off")
+module(load="mmjsonparse")
+template(name="raw" type="string"
+	string="%syslogfacility-text%.%syslogseverity-text% %syslogtag%%msg:::sp-if-no-1st-sp%%msg:::drop-last-lf%\n")
+template(name="parsed" type="list") {
+	property(name="\$!all-json")
+	constant(value="\n")
+}
+*.* action(type="omfile" file="$tmp/all.log" template="raw")
+if \$programname == "dracut-test" then {
+	action(type="mmjsonparse")
+	if \$parsesuccess == "OK" then
+		action(type="omfile" file="$tmp/parsed.log" template="parsed")
+}
+EOF
+rsyslogd -N1 -f "$tmp/rsyslog.conf" >"$tmp/rsyslog.check" 2>&1 ||
+	{ cat "$tmp/rsyslog.check" >&2; skip "rsyslogd rejects the test config"; }
+rsyslogd -n -f "$tmp/rsyslog.conf" -i "$tmp/rsyslog.pid" \
+	>"$tmp/rsyslog.out" 2>&1 &
+rs_pid=$!
+wait_for 10 test -S "$tmp/log.sock" || {
+	cat "$tmp/rsyslog.out" >&2
+	skip "rsyslogd did not create its socket"
+}
+logger -t rsyslog-probe "probe"
+check "rsyslogd receives through the private /dev/log" \
+	wait_for 10 grep -q "rsyslog-probe.*probe" "$tmp/all.log"
+
+# ---------------------------------------------------------------- live run
+
+alerts="$tmp/alerts/alerts.json"
+plugin_conf "output = syslog,file" \
+	"output_file = $alerts" \
+	"syslog_ident = dracut-test" \
+	"syslog_facility = local3" \
+	"syslog_priority = notice" \
+	"proc_fallback = no" \
+	"state_file = $tmp/run/state"
+
+mkfifo "$tmp/in"
+"$PLUGIN" -c "$tmp/plugin.conf" <"$tmp/in" 2>"$tmp/plugin.err" &
+pl_pid=$!
+exec 3>"$tmp/in"
+
+# --- syslog without @cee, and the file
+events 1 >&3
+check "alert 1 written to the file" wait_for 10 has_lines "$alerts" 1
+check "alert 1 reached rsyslogd" \
+	wait_for 10 grep -q "^local3.notice dracut-test\[$pl_pid\]: " \
+	"$tmp/all.log"
+syslog_alerts > "$tmp/syslog.1"
+check "... as local3.notice with ident dracut-test and our pid, JSON" \
+	test "$(alert_runs "$tmp/syslog.1")" = "run1"
+check "the file holds the same alert" test "$(alert_runs "$alerts")" = "run1"
+check "... byte for byte" cmp -s "$tmp/syslog.1" "$alerts"
+check "... mode 0600" test "$(stat -c %a "$alerts")" = 600
+check "... in a directory made with mode 0700" \
+	test "$(stat -c %a "$tmp/alerts")" = 700
+check "without @cee, mmjsonparse does not parse it" \
+	test "$(lines "$tmp/parsed.log")" -eq 0
+
+# --- SIGHUP with a good configuration: @cee on
+plugin_conf "output = syslog,file" \
+	"output_file = $alerts" \
+	"syslog_ident = dracut-test" \
+	"syslog_facility = local3" \
+	"syslog_priority = notice" \
+	"syslog_cee = yes" \
+	"proc_fallback = no" \
+	"state_file = $tmp/run/state"
+kill -HUP "$pl_pid"
+check "SIGHUP: the plugin says it reloads" \
+	wait_for 10 grep -q "reloading configuration" "$tmp/all.log"
+sleep 0.5
+events 2 >&3
+check "alert 2 written to the file" wait_for 10 has_lines "$alerts" 2
+check "alert 2 reached rsyslogd" wait_for 10 has_lines "$tmp/parsed.log" 1
+syslog_alerts | sed -n 2p > "$tmp/syslog.2"
+check "... prefixed with @cee:" \
+	test "$(alert_runs "$tmp/syslog.2" "@cee: ")" = "run2"
+check "... and parsed by mmjsonparse into the alert's fields" \
+	test "$(alert_runs "$tmp/parsed.log")" = "run2"
+check "the parsed fields are the alert in the file" python3 -c '
+import json, sys
+a = json.loads(open(sys.argv[1]).read().splitlines()[1])
+b = json.loads(open(sys.argv[2]).read().splitlines()[0])
+sys.exit(a != b)' "$alerts" "$tmp/parsed.log"
+
+# --- SIGHUP with a bad configuration: the running one is kept
+plugin_conf "output = syslog,file" \
+	"output_file = $tmp/elsewhere.json" \
+	"syslog_cee = no" \
+	"no_such_key = 1" \
+	"queue_max = lots"
+kill -HUP "$pl_pid"
+check "bad config: each error logged with file:line" \
+	wait_for 10 grep -q "plugin.conf:4: unknown key" "$tmp/all.log"
+check "... line 5 too" grep -q "plugin.conf:5: queue_max" "$tmp/all.log"
+check "... and the running configuration kept" \
+	wait_for 10 grep -q "keeping the running one" "$tmp/all.log"
+check "... the plugin still runs" kill -0 "$pl_pid"
+events 3 >&3
+check "alert 3 goes to the old file" wait_for 10 has_lines "$alerts" 3
+check "... and to syslog with @cee, as before" \
+	wait_for 10 has_lines "$tmp/parsed.log" 2
+check "... not to the new file" test ! -e "$tmp/elsewhere.json"
+check "the file holds alerts 1-3 in order" \
+	test "$(alert_runs "$alerts")" = "run1 run2 run3"
+
+# --- SIGUSR1: the state report
+kill -USR1 "$pl_pid"
+check "SIGUSR1 writes the state file" wait_for 10 test -s "$tmp/run/state"
+check "... with the version" grep -q "^audisp-dracut [0-9]" "$tmp/run/state"
+check "... the outputs" grep -q "^outputs = syslog file" "$tmp/run/state"
+check "... and 3 alerts" grep -q "^alerts = 3$" "$tmp/run/state"
+check "... and 6 execs" grep -q "^execs = 6$" "$tmp/run/state"
+
+# --- the file renamed or removed under the plugin (logrotate)
+mv "$alerts" "$alerts.1"
+events 4 >&3
+check "after a rename, a new file gets alert 4" \
+	wait_for 10 has_lines "$alerts" 1
+check "... and only alert 4" test "$(alert_runs "$alerts")" = "run4"
+check "... the rotated file is left alone" \
+	test "$(alert_runs "$alerts.1")" = "run1 run2 run3"
+rm -f "$alerts"
+events 5 >&3
+check "after a delete, the file comes back with alert 5" \
+	wait_for 10 has_lines "$alerts" 1
+check "... only alert 5" test "$(alert_runs "$alerts")" = "run5"
+check "... mode 0600" test "$(stat -c %a "$alerts")" = 600
+mv "$alerts" "$alerts.2"
+check "a renamed file is replaced within seconds, with no alert" \
+	wait_for 10 test -e "$alerts"
+mv "$alerts" "$alerts.3"
+plugin_conf "output = file" "output_file = $alerts" "proc_fallback = no" \
+	"state_file = syslog"
+kill -HUP "$pl_pid"
+check "SIGHUP reopens the file" wait_for 10 test -e "$alerts"
+events 6 >&3
+check "... which gets alert 6" wait_for 10 has_lines "$alerts" 1
+check "... and syslog no longer does" \
+	test "$(syslog_alerts | grep -c run6)" -eq 0
+kill -USR1 "$pl_pid"
+check "state_file = syslog: the report goes to syslog" \
+	wait_for 10 grep -q "state: alerts = 6" "$tmp/all.log"
+
+# --- end of input: a clean exit
+exec 3>&-
+wait "$pl_pid"
+rc=$?
+pl_pid=
+check "EOF on stdin: exit status 0" test "$rc" -eq 0
+check "the rotated files hold whole alerts 1-3 and 5" \
+	test "$(alert_runs "$alerts.1") $(alert_runs "$alerts.2")" = \
+	"run1 run2 run3 run5"
+
+# ---------------------------------------------------------------- rate limit
+for i in 11 12 13 14 15; do events "$i"; done > "$tmp/five.log"
+plugin_conf "output = stdout" "rate_limit_alerts = 2"
+"$PLUGIN" -c "$tmp/plugin.conf" -r "$tmp/five.log" >"$tmp/rl.out" \
+	2>"$tmp/rl.err"
+check "rate limit 2: replay of 5 runs exits 0" test $? -eq 0
+check "... writes the first 2 alerts" \
+	test "$(alert_runs "$tmp/rl.out")" = "run11 run12"
+check "... and says 3 were suppressed" grep -q "3 alerts suppressed" \
+	"$tmp/rl.err"
+
+finish
