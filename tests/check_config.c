@@ -359,12 +359,12 @@ START_TEST(test_number_ranges)
 		unsigned long long min, max;
 		bool zero_ok;
 	} nums[] = {
-		{"table_max_entries", 64, 16777216, false},
+		{"table_max_entries", 64, 4194304, false},
 		{"table_max_image_bytes", 256, 1048576, true},
 		{"ancestry_depth", 0, 64, false},
 		{"rate_limit_alerts", 0, 1000000, false},
 		{"rate_limit_interval", 1, 86400, false},
-		{"queue_max", 0, 1000000, false},
+		{"queue_max", 0, 100000, false},
 		{"retry_interval", 1, 3600, false},
 	};
 	struct config cfg;
@@ -411,8 +411,8 @@ START_TEST(test_number_ranges)
 	ck_assert_uint_eq(cfg.ancestry_depth, 64);
 	ck_assert_uint_eq(cfg.table_max_entries, 65536);
 	config_clear(&cfg);
-	load_line("table_max_entries = 16777216", &cfg);
-	ck_assert_uint_eq(cfg.table_max_entries, 16777216);
+	load_line("table_max_entries = 4194304", &cfg);
+	ck_assert_uint_eq(cfg.table_max_entries, 4194304);
 	ck_assert_uint_eq(cfg.ancestry_depth, 8);
 	config_clear(&cfg);
 	load_line("queue_max = 0", &cfg);
