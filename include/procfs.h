@@ -30,6 +30,19 @@ int procfs_start_ticks(struct procfs *pfs, pid_t pid, uint64_t *ticks);
 int procfs_time_to_ticks(struct procfs *pfs, int64_t sec, uint32_t msec,
 			 uint64_t *ticks);
 
+/* Convert clock ticks after boot back to wall time (the inverse of
+ * procfs_time_to_ticks). Returns 0, or -1 when the boot time is unknown. */
+int procfs_ticks_to_time(struct procfs *pfs, uint64_t ticks, int64_t *sec,
+			 uint32_t *msec);
+
+/*
+ * Fix the boot time (wall clock, in seconds and nanoseconds since the epoch)
+ * instead of deriving it from CLOCK_REALTIME - CLOCK_BOOTTIME; for tests on a
+ * fake root. A non-default root whose ROOT/stat holds a "btime N" line gets
+ * that boot time at creation.
+ */
+void procfs_set_boot_time(struct procfs *pfs, int64_t sec, long nsec);
+
 /* Call fn for every numeric entry under root; stops early when fn returns
  * non-zero. Returns 0, or -1 if root cannot be read. */
 int procfs_foreach(struct procfs *pfs, int (*fn)(pid_t pid, void *arg),

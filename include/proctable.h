@@ -19,7 +19,8 @@ struct proctable_stats {
 	uint64_t evicted;	  /* images dropped at the entry cap */
 	uint64_t truncated;	  /* copies cut to the byte cap */
 	uint64_t reused;	  /* pid reuse detected */
-	uint64_t parents_stream;  /* parents found from the stream */
+	uint64_t parents_stream;  /* parents found from the stream (exec or
+				   * fork edge) */
 	uint64_t parents_proc;	  /* parents read from /proc */
 	uint64_t parents_unknown; /* parents not found */
 };
@@ -49,8 +50,10 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child,
 /*
  * The parent image of child (which need not be in the table): from the
  * stream first, then from /proc in live mode, never an image of a process
- * that started after child. Returns a pointer owned by the table, valid
- * until the next call that changes it, or NULL when unknown (counted).
+ * that started after child. Returns a pointer owned by the table, or NULL
+ * when unknown (counted). Lookups (this and proctable_ancestry) never free
+ * an image: the pointer stays valid until the next proctable_exec, _fork,
+ * _seed, _sweep or _free.
  */
 const struct image *proctable_parent(struct proctable *pt,
 				     const struct image *child);

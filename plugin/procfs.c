@@ -1,0 +1,574 @@
+/* procfs.c - read process images from /proc (or a fake tree for tests) */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+#define NSEC_PER_SEC 1000000000LL
+/* The longest cmdline read; longer ones are cut and marked truncated. */
+#define PROCFS_CMDLINE_MAX (1024 * 1024)
+/* The most a small file (stat, status, comm, ...) may hold. */
+#define PROCFS_SMALL_MAX (64 * 1024)
+/* An interpreter may itself be a script run by another: search this deep
+ * in argv for the script name (binfmt_script puts it at 1 or 2). */
+#define PROCFS_SCRIPT_ARGV_MAX 4
+/* comm holds at most TASK_COMM_LEN - 1 bytes. */
+#define PROCFS_COMM_LEN 15
+
+struct procfs {
+	char *root;
+	bool fixed_boot; /* boot_ns set by the fake root or the setter */
+	int64_t boot_ns; /* wall-clock time of boot, when fixed */
+	long hz;	 /* sysconf(_SC_CLK_TCK) */
+};
+
+/* Read "btime N" from ROOT/stat, as a fake tree can provide it. */
+static void read_btime(struct procfs *pfs)
+{
+	char path[PATH_MAX], line[256];
+	long long bt;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/stat", pfs->root) >=
+	    (int)sizeof(path))
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "btime %lld", &bt) == 1 && bt >= 0) {
+			pfs->fixed_boot = true;
+			pfs->boot_ns = bt * NSEC_PER_SEC;
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * Create a reader for root (NULL: "/proc"). The real /proc takes its boot
+ * time from the clocks at every conversion; any other root reads ROOT/stat.
+ * Returns NULL on ENOMEM; free with procfs_free.
+ */
+struct procfs *procfs_create(const char *root)
+{
+	struct procfs *pfs;
+	size_t n;
+
+	pfs = calloc(1, sizeof(*pfs));
+	if (!pfs)
+		return NULL;
+	pfs->root = strdup(root ? root : "/proc");
+	if (!pfs->root) {
+		free(pfs);
+		return NULL;
+	}
+	n = strlen(pfs->root);
+	while (n > 1 && pfs->root[n - 1] == '/')
+		pfs->root[--n] = '\0';
+	pfs->hz = sysconf(_SC_CLK_TCK);
+	if (pfs->hz <= 0)
+		pfs->hz = 100;
+	if (strcmp(pfs->root, "/proc") != 0)
+		read_btime(pfs);
+	return pfs;
+}
+
+/* Free pfs; procfs_free(NULL) is safe. */
+void procfs_free(struct procfs *pfs)
+{
+	if (!pfs)
+		return;
+	free(pfs->root);
+	free(pfs);
+}
+
+/* Fix the boot time, for tests (see procfs.h). */
+void procfs_set_boot_time(struct procfs *pfs, int64_t sec, long nsec)
+{
+	pfs->fixed_boot = true;
+	pfs->boot_ns = sec * NSEC_PER_SEC + nsec;
+}
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+}
+
+/* Wall-clock time of boot in ns. Recomputed every call, so that a clock
+ * step after start-up does not skew later conversions. */
+static int boot_ns(const struct procfs *pfs, int64_t *ns)
+{
+	struct timespec real, boot;
+
+	if (pfs->fixed_boot) {
+		*ns = pfs->boot_ns;
+		return 0;
+	}
+	if (clock_gettime(CLOCK_REALTIME, &real) != 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot) != 0)
+		return -1;
+	*ns = ts_ns(&real) - ts_ns(&boot);
+	return 0;
+}
+
+/* Convert an event time to ticks after boot (see procfs.h). */
+int procfs_time_to_ticks(struct procfs *pfs, int64_t sec, uint32_t msec,
+			 uint64_t *ticks)
+{
+	int64_t b, d;
+
+	if (boot_ns(pfs, &b) != 0)
+		return -1;
+	d = sec * NSEC_PER_SEC + (int64_t)msec * 1000000 - b;
+	if (d < 0) {
+		*ticks = 0;
+		return 0;
+	}
+	*ticks =
+		(uint64_t)(d / NSEC_PER_SEC) * (uint64_t)pfs->hz +
+		(uint64_t)(d % NSEC_PER_SEC) * (uint64_t)pfs->hz / NSEC_PER_SEC;
+	return 0;
+}
+
+/* Convert ticks after boot to wall time (see procfs.h). */
+int procfs_ticks_to_time(struct procfs *pfs, uint64_t ticks, int64_t *sec,
+			 uint32_t *msec)
+{
+	int64_t b, ns;
+
+	if (boot_ns(pfs, &b) != 0)
+		return -1;
+	ns = b + (int64_t)(ticks / (uint64_t)pfs->hz) * NSEC_PER_SEC +
+	     (int64_t)(ticks % (uint64_t)pfs->hz) * NSEC_PER_SEC / pfs->hz;
+	*sec = ns / NSEC_PER_SEC;
+	*msec = (uint32_t)(ns % NSEC_PER_SEC / 1000000);
+	return 0;
+}
+
+/* Open root/PID as a directory. On the real /proc the descriptor pins that
+ * very process: if it exits and the pid is reused, reads through it fail
+ * instead of returning the new process. */
+static int open_pid(const struct procfs *pfs, pid_t pid)
+{
+	char path[PATH_MAX];
+
+	if (pid <= 0 || snprintf(path, sizeof(path), "%s/%d", pfs->root,
+				 (int)pid) >= (int)sizeof(path)) {
+		errno = ENOENT;
+		return -1;
+	}
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
+ * Read all of dfd/name, at most max bytes, NUL-terminated. *lenp gets the
+ * length; *cut is set when the file held more. Returns NULL on error.
+ */
+static char *read_at(int dfd, const char *name, size_t max, size_t *lenp,
+		     bool *cut)
+{
+	size_t len = 0, cap = 512;
+	char *buf, *nb;
+	ssize_t r;
+	int fd;
+
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(cap + 1);
+	if (!buf)
+		goto fail;
+	if (cut)
+		*cut = false;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= max) {
+				char c;
+
+				if (cut && read(fd, &c, 1) == 1)
+					*cut = true;
+				break;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb)
+				goto fail;
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* readlink dfd/name into a new string, without a " (deleted)" suffix.
+ * Returns NULL when the link cannot be read. */
+static char *readlink_dup(int dfd, const char *name)
+{
+	static const char deleted[] = " (deleted)";
+	size_t cap = 256, n, dl = sizeof(deleted) - 1;
+	char *buf, *nb;
+	ssize_t r;
+
+	buf = malloc(cap);
+	if (!buf)
+		return NULL;
+	for (;;) {
+		r = readlinkat(dfd, name, buf, cap);
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if ((size_t)r < cap)
+			break;
+		if (cap >= 16 * PATH_MAX) {
+			free(buf);
+			return NULL;
+		}
+		cap *= 2;
+		nb = realloc(buf, cap);
+		if (!nb) {
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+	}
+	n = (size_t)r;
+	buf[n] = '\0';
+	if (n > dl && memcmp(buf + n - dl, deleted, dl) == 0)
+		buf[n - dl] = '\0';
+	return buf;
+}
+
+/*
+ * Parse /proc/PID/stat: "pid (comm) state ppid ... starttime ...". comm may
+ * hold spaces and parentheses, so fields are counted after the last ')'.
+ * Returns 0, or -1 if the line is malformed.
+ */
+static int parse_stat(const char *buf, pid_t *ppid, uint64_t *start)
+{
+	const char *p = strrchr(buf, ')');
+	unsigned long long v;
+	long pp = 0;
+	int field;
+	char *end;
+
+	if (!p)
+		return -1;
+	p++;
+	/* the token after ')' is field 3 (state) */
+	for (field = 3; field <= 22; field++) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return -1;
+		if (field == 4) {
+			pp = strtol(p, &end, 10);
+			if (end == p)
+				return -1;
+			p = end;
+		} else if (field == 22) {
+			if (!isdigit((unsigned char)*p))
+				return -1;
+			errno = 0;
+			v = strtoull(p, &end, 10);
+			if (errno)
+				return -1;
+			*start = v;
+		}
+		while (*p && *p != ' ')
+			p++;
+	}
+	if (ppid)
+		*ppid = (pid_t)pp;
+	return 0;
+}
+
+/* Read and parse dfd/stat. Returns 0 or -1. */
+static int stat_at(int dfd, pid_t *ppid, uint64_t *start)
+{
+	char *buf;
+	int ret;
+
+	buf = read_at(dfd, "stat", PROCFS_SMALL_MAX, NULL, NULL);
+	if (!buf)
+		return -1;
+	ret = parse_stat(buf, ppid, start);
+	free(buf);
+	return ret;
+}
+
+/* Start time of PID in ticks after boot (see procfs.h). */
+int procfs_start_ticks(struct procfs *pfs, pid_t pid, uint64_t *ticks)
+{
+	int dfd, ret;
+
+	dfd = open_pid(pfs, pid);
+	if (dfd < 0)
+		return -1;
+	ret = stat_at(dfd, NULL, ticks);
+	close(dfd);
+	return ret;
+}
+
+/* Take PPid and the real and effective Uid from /proc/PID/status. */
+static void parse_status(const char *buf, struct image *img)
+{
+	const char *line = buf;
+	unsigned long r, e;
+	long pp;
+
+	while (line && *line) {
+		if (sscanf(line, "PPid: %ld", &pp) == 1) {
+			img->ppid = (pid_t)pp;
+		} else if (sscanf(line, "Uid: %lu %lu", &r, &e) == 2) {
+			img->uid = (uid_t)r;
+			img->euid = (uid_t)e;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+}
+
+/* Read a single unsigned number from dfd/name, or return dflt. */
+static unsigned long read_ulong(int dfd, const char *name, unsigned long dflt)
+{
+	unsigned long v;
+	char *buf, *end;
+
+	buf = read_at(dfd, name, 64, NULL, NULL);
+	if (!buf)
+		return dflt;
+	errno = 0;
+	v = strtoul(buf, &end, 10);
+	if (errno || end == buf)
+		v = dflt;
+	free(buf);
+	return v;
+}
+
+/* Split a NUL-separated cmdline into a NULL-terminated argv. Every
+ * NUL-terminated piece is one argument (empty ones too); a last piece
+ * without its NUL (a rewritten title) counts as well. */
+static char **split_cmdline(const char *buf, size_t len, size_t *argcp)
+{
+	size_t argc = 0, i, start, k = 0;
+	char **argv;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			argc++;
+	if (len && buf[len - 1] != '\0')
+		argc++;
+	argv = calloc(argc + 1, sizeof(*argv));
+	if (!argv)
+		return NULL;
+	for (start = 0; k < argc; k++) {
+		size_t n = strnlen(buf + start, len - start);
+
+		argv[k] = strndup(buf + start, n);
+		if (!argv[k]) {
+			while (k--)
+				free(argv[k]);
+			free(argv);
+			return NULL;
+		}
+		start += n + 1;
+	}
+	*argcp = argc;
+	return argv;
+}
+
+static const char *base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Whether comm is what the kernel makes of a file named path: the first
+ * 15 bytes of its basename. */
+static bool comm_matches(const char *path, const char *comm)
+{
+	const char *b = base_of(path);
+	size_t bl = strlen(b), cl = strlen(comm);
+
+	if (cl == 0 || bl < cl || memcmp(b, comm, cl) != 0)
+		return false;
+	return bl == cl || cl >= PROCFS_COMM_LEN;
+}
+
+/*
+ * Find the script of a #! exec in argv. The kernel names the task after the
+ * file given to execve (comm), and binfmt_script makes argv the interpreter,
+ * its optional argument, then that file. So: argv[0] is not named comm, and
+ * a later element (within a few, for nested interpreters) is. An explicit
+ * "/bin/sh script" keeps comm "sh", which argv[0] matches: there the
+ * interpreter itself is what was executed, as the audit stream reports it.
+ * Returns the index, or 0 when this is no script.
+ */
+static size_t script_index(char *const *argv, size_t argc, const char *comm)
+{
+	size_t i;
+
+	if (!comm || argc < 2 || comm_matches(argv[0], comm))
+		return 0;
+	for (i = 1; i < argc && i <= PROCFS_SCRIPT_ARGV_MAX; i++)
+		if (argv[i][0] && comm_matches(argv[i], comm))
+			return i;
+	return 0;
+}
+
+/* Fill executable and interpreter from exe, argv, comm and cwd. */
+static int set_executable(struct image *img)
+{
+	size_t si = script_index(img->args, img->argc, img->comm);
+	const char *interp;
+
+	if (si) {
+		interp = img->exe ? img->exe : img->args[0];
+		if (strchr(interp, '/'))
+			img->interpreter = image_clean_path(interp, img->cwd);
+		else
+			img->interpreter = strdup(interp);
+		if (!img->interpreter)
+			return -1;
+		return image_set_executable(img, img->args[si], img->cwd);
+	}
+	if (img->exe)
+		return image_set_executable(img, img->exe, NULL);
+	/* exe unreadable (a kernel thread, or no privilege): argv[0] only
+	 * when it is a path */
+	if (img->argc && strchr(img->args[0], '/'))
+		return image_set_executable(img, img->args[0], img->cwd);
+	return 0;
+}
+
+/* Read /proc/PID into a new image (see procfs.h). */
+struct image *procfs_read(struct procfs *pfs, pid_t pid)
+{
+	struct image *img = NULL;
+	size_t len = 0, argc = 0;
+	char *buf = NULL, **argv;
+	bool cut = false;
+	int dfd;
+
+	dfd = open_pid(pfs, pid);
+	if (dfd < 0)
+		return NULL;
+	img = image_new();
+	if (!img)
+		goto fail;
+	img->pid = pid;
+	img->success = true;
+	img->source = IMAGE_SRC_PROC;
+	img->auid = (uid_t)-1;
+	img->session = (uint32_t)-1;
+	if (stat_at(dfd, &img->ppid, &img->start_ticks) != 0)
+		goto fail;
+	if (procfs_ticks_to_time(pfs, img->start_ticks, &img->sec,
+				 &img->msec) != 0)
+		img->sec = 0;
+
+	buf = read_at(dfd, "status", PROCFS_SMALL_MAX, NULL, NULL);
+	if (buf)
+		parse_status(buf, img);
+	free(buf);
+	buf = NULL;
+	img->auid = (uid_t)read_ulong(dfd, "loginuid", (uid_t)-1);
+	img->session = (uint32_t)read_ulong(dfd, "sessionid", (uint32_t)-1);
+
+	buf = read_at(dfd, "comm", PROCFS_SMALL_MAX, &len, NULL);
+	if (buf) {
+		if (len && buf[len - 1] == '\n')
+			buf[len - 1] = '\0';
+		img->comm = buf;
+		buf = NULL;
+	}
+
+	buf = read_at(dfd, "cmdline", PROCFS_CMDLINE_MAX, &len, &cut);
+	if (buf) {
+		argv = split_cmdline(buf, len, &argc);
+		if (!argv || image_set_args(img, argv, argc) != 0)
+			goto fail;
+		if (cut)
+			img->flags |= IMAGE_ARGS_TRUNCATED;
+		free(buf);
+		buf = NULL;
+	}
+
+	img->exe = readlink_dup(dfd, "exe");
+	img->cwd = readlink_dup(dfd, "cwd");
+	if (set_executable(img) != 0)
+		goto fail;
+
+	/* a pid reused while we read shows a different start time */
+	{
+		uint64_t again;
+
+		if (stat_at(dfd, NULL, &again) != 0 ||
+		    again != img->start_ticks)
+			goto fail;
+	}
+	close(dfd);
+	return img;
+fail:
+	free(buf);
+	image_free(img);
+	close(dfd);
+	return NULL;
+}
+
+/* Call fn for every numeric entry under root (see procfs.h). */
+int procfs_foreach(struct procfs *pfs, int (*fn)(pid_t pid, void *arg),
+		   void *arg)
+{
+	struct dirent *de;
+	const char *p;
+	long v;
+	DIR *d;
+
+	d = opendir(pfs->root);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		for (p = de->d_name; isdigit((unsigned char)*p); p++)
+			;
+		if (*p || p == de->d_name)
+			continue;
+		v = strtol(de->d_name, NULL, 10);
+		if (v <= 0 || v > INT_MAX)
+			continue;
+		if (fn((pid_t)v, arg) != 0)
+			break;
+	}
+	closedir(d);
+	return 0;
+}
