@@ -54,11 +54,16 @@ static const struct name_value facilities[] = {
 };
 
 static const struct name_value priorities[] = {
-	{"emerg", LOG_EMERG},	{"alert", LOG_ALERT},
-	{"crit", LOG_CRIT},	{"err", LOG_ERR},
-	{"error", LOG_ERR},	{"warning", LOG_WARNING},
-	{"warn", LOG_WARNING},	{"notice", LOG_NOTICE},
-	{"info", LOG_INFO},	{"debug", LOG_DEBUG},
+	{"emerg", LOG_EMERG},
+	{"alert", LOG_ALERT},
+	{"crit", LOG_CRIT},
+	{"err", LOG_ERR},
+	{"error", LOG_ERR},
+	{"warning", LOG_WARNING},
+	{"warn", LOG_WARNING},
+	{"notice", LOG_NOTICE},
+	{"info", LOG_INFO},
+	{"debug", LOG_DEBUG},
 	{NULL, 0},
 };
 
@@ -77,8 +82,7 @@ static int lookup_name(const struct name_value *table, const char *name,
 	return -1;
 }
 
-static void list_names(const struct name_value *table, char *buf,
-		       size_t buflen)
+static void list_names(const struct name_value *table, char *buf, size_t buflen)
 {
 	size_t used = 0;
 
@@ -177,8 +181,8 @@ static int check_path(const char *name, const char *value, char *err,
 	}
 	for (p = value; *p != '\0'; p++) {
 		if (iscntrl((unsigned char)*p)) {
-			snprintf(err, errlen,
-				 "%s: control character in path", name);
+			snprintf(err, errlen, "%s: control character in path",
+				 name);
 			return -1;
 		}
 	}
@@ -254,14 +258,15 @@ static int parse_ident(const struct keyword *kw, const char *value,
 	const char *p;
 
 	if (strlen(value) > IDENT_MAX) {
-		snprintf(err, errlen, "%s: longer than %d characters",
-			 kw->name, IDENT_MAX);
+		snprintf(err, errlen, "%s: longer than %d characters", kw->name,
+			 IDENT_MAX);
 		return -1;
 	}
 	for (p = value; *p != '\0'; p++) {
 		if (!isgraph((unsigned char)*p) || *p == ':' || *p == '[') {
 			snprintf(err, errlen,
-				 "%s: '%s' may hold only printable characters other than ':' and '['",
+				 "%s: '%s' may hold only printable characters "
+				 "other than ':' and '['",
 				 kw->name, value);
 			return -1;
 		}
@@ -353,10 +358,11 @@ static int parse_state_file(const struct keyword *kw, const char *value,
 	return 0;
 }
 
+/* clang-format off */
 #define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
 #define KW(name, fn) {name, fn, 0, 0, 0, 0, false, false}
 #define KW_BOOL(name, f) {name, parse_bool, FIELD(f), 0, 0, false, false}
-#define KW_NUM(name, f, min, max, zero_ok)                                      \
+#define KW_NUM(name, f, min, max, zero_ok) \
 	{name, parse_number, FIELD(f), min, max, zero_ok, false}
 
 /* The one keyword table. Ranges are documented in audisp-dracut.conf(5). */
@@ -380,6 +386,7 @@ static const struct keyword keywords[] = {
 	KW_NUM("retry_interval", retry_interval, 1, 3600, false),
 	KW("state_file", parse_state_file),
 };
+/* clang-format on */
 
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
 
@@ -624,8 +631,8 @@ int config_set_output(struct config *cfg, const char *spec)
 		} else if (strcmp(word, "file") == 0) {
 			bits |= OUTPUT_FILE;
 		} else if (strncmp(word, "file:", 5) == 0) {
-			if (check_path("-o file", word + 5, err,
-				       sizeof(err)) < 0) {
+			if (check_path("-o file", word + 5, err, sizeof(err)) <
+			    0) {
 				log_err("%s", err);
 				goto out;
 			}
@@ -637,7 +644,8 @@ int config_set_output(struct config *cfg, const char *spec)
 			}
 			bits |= OUTPUT_FILE;
 		} else {
-			log_err("-o: '%s' is not -, stdout, syslog, file or file:PATH",
+			log_err("-o: '%s' is not -, stdout, syslog, file or "
+				"file:PATH",
 				word);
 			goto out;
 		}

@@ -38,7 +38,7 @@ struct sink {
 	int fd; /* -1 when the file is closed (failed to open) */
 	dev_t dev;
 	ino_t ino;
-	bool need_newline; /* a partial line could not be truncated away */
+	bool need_newline;   /* a partial line could not be truncated away */
 	bool stdout_newline; /* the same for stdout */
 
 	char *ident; /* kept alive: openlog(3) keeps the pointer */
@@ -150,8 +150,8 @@ static int check_file(struct sink *s)
 
 	if (!(s->outputs & OUTPUT_FILE))
 		return 0;
-	if (s->fd >= 0 && stat(s->file_path, &st) == 0 &&
-	    st.st_dev == s->dev && st.st_ino == s->ino)
+	if (s->fd >= 0 && stat(s->file_path, &st) == 0 && st.st_dev == s->dev &&
+	    st.st_ino == s->ino)
 		return 0;
 	if (s->fd >= 0)
 		log_info("%s: renamed or deleted; reopening", s->file_path);
@@ -165,8 +165,8 @@ static int check_file(struct sink *s)
  * with '\n', so the fragment stays on a line of its own and the next alert
  * is intact. Returns 0, or -1 with errno set.
  */
-static int write_line(int fd, bool is_file, bool *need_newline,
-		      const char *buf, size_t len)
+static int write_line(int fd, bool is_file, bool *need_newline, const char *buf,
+		      size_t len)
 {
 	const char *out = buf;
 	char *joined = NULL;
@@ -242,8 +242,7 @@ static void note_failure(struct sink *s, struct failure *f, const char *what,
 	    now - f->last_logged >= (time_t)s->retry_interval) {
 		log_warnx("%s: write failed: %s; alerts are kept (at most "
 			  "%zu) and retried every %u seconds",
-			  what, strerror(err), s->queue_max,
-			  s->retry_interval);
+			  what, strerror(err), s->queue_max, s->retry_interval);
 		f->last_logged = now;
 	}
 	f->failing = true;
@@ -370,8 +369,7 @@ static bool rate_allow(struct sink *s, time_t now)
 	if (s->rl_max == 0)
 		return true;
 	if (s->rl_start != 0 &&
-	    (now < s->rl_start ||
-	     now - s->rl_start >= (time_t)s->rl_interval))
+	    (now < s->rl_start || now - s->rl_start >= (time_t)s->rl_interval))
 		rate_summary(s);
 	if (s->rl_start == 0)
 		s->rl_start = now;

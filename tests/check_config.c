@@ -104,8 +104,8 @@ static void assert_refused(const char *line, const char *reason)
 
 	snprintf(text, sizeof(text), "%s\n", line);
 	write_conf(text);
-	ck_assert_msg(load_capture(conf_path, true, &cfg) == -1,
-		      "accepted: %s", line);
+	ck_assert_msg(load_capture(conf_path, true, &cfg) == -1, "accepted: %s",
+		      line);
 	assert_logged(1, reason);
 	/* cleared on failure */
 	ck_assert_ptr_null(cfg.file_path);
@@ -196,8 +196,7 @@ START_TEST(test_every_key_good)
 		   "retry_interval = 30\n"
 		   "state_file = syslog\n"
 		   "   # indented comment\n");
-	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s",
-		      messages);
+	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s", messages);
 	ck_assert_str_eq(messages, "");
 	ck_assert_uint_eq(cfg.outputs,
 			  OUTPUT_FILE | OUTPUT_STDOUT | OUTPUT_SYSLOG);
@@ -280,22 +279,23 @@ END_TEST
 
 START_TEST(test_facility_priority)
 {
-	static const struct {
+	struct name_value {
 		const char *name;
 		int value;
-	} fac[] = {
+	};
+	static const struct name_value fac[] = {
 		{"authpriv", LOG_AUTHPRIV}, {"auth", LOG_AUTH},
 		{"daemon", LOG_DAEMON},	    {"user", LOG_USER},
 		{"local0", LOG_LOCAL0},	    {"local7", LOG_LOCAL7},
 		{"LOG_LOCAL5", LOG_LOCAL5}, {"AUTHPRIV", LOG_AUTHPRIV},
-	},
-	  pri[] = {
-		  {"emerg", LOG_EMERG},	    {"alert", LOG_ALERT},
-		  {"crit", LOG_CRIT},	    {"err", LOG_ERR},
-		  {"warning", LOG_WARNING}, {"notice", LOG_NOTICE},
-		  {"info", LOG_INFO},	    {"debug", LOG_DEBUG},
-		  {"LOG_ERR", LOG_ERR},
-	  };
+	};
+	static const struct name_value pri[] = {
+		{"emerg", LOG_EMERG},	  {"alert", LOG_ALERT},
+		{"crit", LOG_CRIT},	  {"err", LOG_ERR},
+		{"warning", LOG_WARNING}, {"notice", LOG_NOTICE},
+		{"info", LOG_INFO},	  {"debug", LOG_DEBUG},
+		{"LOG_ERR", LOG_ERR},
+	};
 	struct config cfg;
 	char line[100];
 	size_t i;
@@ -429,16 +429,14 @@ START_TEST(test_exceptions)
 		   "\"/opt/kernel/*\" \"/usr/local/sbin/x\"\n"
 		   "exception = process.parent.name == \"a=b\"\n"
 		   "exception = process.parent.executable like \"\\*\"\n");
-	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s",
-		      messages);
+	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s", messages);
 	ck_assert_uint_eq(cfg.nexceptions, 3);
 	config_clear(&cfg);
 	ck_assert_uint_eq(cfg.nexceptions, 0);
 	ck_assert_ptr_null(cfg.exceptions);
 
 	assert_refused("exception = no.such.field == \"x\"", "exception:");
-	assert_refused("exception = process.name == \"a\" \"b\"",
-		       "exception:");
+	assert_refused("exception = process.name == \"a\" \"b\"", "exception:");
 	assert_refused("exception = process.name like", "exception:");
 }
 END_TEST
@@ -494,8 +492,7 @@ START_TEST(test_nul_and_crlf)
 	FILE *fp;
 
 	write_conf("queue_max = 7\r\nretry_interval = 9\r\n");
-	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s",
-		      messages);
+	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s", messages);
 	ck_assert_uint_eq(cfg.queue_max, 7);
 	ck_assert_uint_eq(cfg.retry_interval, 9);
 	config_clear(&cfg);
@@ -591,8 +588,7 @@ START_TEST(test_set_output)
 	ck_assert_int_eq(config_set_output(&cfg, "mail"), -1);
 	ck_assert_int_eq(config_set_output(&cfg, ""), -1);
 	ck_assert_int_eq(config_set_output(&cfg, ","), -1);
-	ck_assert_int_eq(config_set_output(&cfg, "syslog,file:/new,junk"),
-			 -1);
+	ck_assert_int_eq(config_set_output(&cfg, "syslog,file:/new,junk"), -1);
 	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT | OUTPUT_FILE);
 	ck_assert_str_eq(cfg.file_path, "/x/y");
 	config_clear(&cfg);

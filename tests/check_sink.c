@@ -426,10 +426,9 @@ START_TEST(test_rate_limit)
 	sink_tick(s, start + 301);
 	sink_tick(s, start + 302);
 	said = capture_end();
-	ck_assert_msg(strstr(said, "2 alerts suppressed") != NULL, "%s",
-		      said);
-	ck_assert_ptr_null(strstr(strstr(said, "suppressed") + 1,
-				  "suppressed"));
+	ck_assert_msg(strstr(said, "2 alerts suppressed") != NULL, "%s", said);
+	ck_assert_ptr_null(
+		strstr(strstr(said, "suppressed") + 1, "suppressed"));
 	free(said);
 
 	/* a new window */
@@ -528,8 +527,7 @@ START_TEST(test_create_fails)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	free(cfg.file_path);
-	ck_assert_int_gt(asprintf(&cfg.file_path, "%s/dir/alerts", blocker),
-			 0);
+	ck_assert_int_gt(asprintf(&cfg.file_path, "%s/dir/alerts", blocker), 0);
 	capture_begin();
 	ck_assert_ptr_null(sink_create(&cfg));
 	free(capture_end());
@@ -577,8 +575,8 @@ static bool mount_tiny(char *mnt, size_t mntlen, const char *test)
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("tmpfs", mnt, "tmpfs", 0, "size=16k,mode=0700") < 0) {
-		fprintf(stderr, "%s: cannot mount a tmpfs: %s, skipped\n",
-			test, strerror(errno));
+		fprintf(stderr, "%s: cannot mount a tmpfs: %s, skipped\n", test,
+			strerror(errno));
 		return false;
 	}
 	return true;
