@@ -12,18 +12,21 @@ static const char *log_ident = "audisp-dracut";
 static bool log_syslog;
 static bool log_debug_on;
 
-/* Remember the ident; syslog is opened lazily by log_use_syslog. */
+/* Remember the ident for messages on stderr. */
 void log_open(const char *ident)
 {
 	if (ident)
 		log_ident = ident;
 }
 
-/* Switch diagnostics to syslog (true) or back to stderr (false). */
+/*
+ * Switch diagnostics to syslog (true) or back to stderr (false). openlog(3)
+ * is the sink's: the ident is process-wide, so the plugin's own messages go
+ * out under the alerts' ident (or the program name when there is no syslog
+ * output), with LOG_DAEMON set on each message.
+ */
 void log_use_syslog(bool on)
 {
-	if (on && !log_syslog)
-		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	log_syslog = on;
 }
 

@@ -283,14 +283,11 @@ static int try_output(struct sink *s, unsigned output, const char *line,
 }
 
 /*
- * The ident is process-wide, and the log module may have called openlog(3)
- * with its own after us; so say ours again before each alert (cheap: the
- * socket stays open). The facility and priority go with each message.
+ * The ident is process-wide and only the sink calls openlog(3) (the log
+ * module leaves it alone). The facility and priority go with each message.
  */
 static void write_syslog(const struct sink *s, const char *json)
 {
-	if (s->ident != NULL)
-		openlog(s->ident, LOG_PID | LOG_NDELAY, s->facility);
 	syslog(LOG_MAKEPRI(s->facility, s->priority), "%s%s",
 	       s->cee ? CEE_PREFIX : "", json);
 }
