@@ -26,8 +26,16 @@ struct proctable_stats {
 };
 
 /*
+ * The table's memory budget per entry, on average: besides max_entries, the
+ * table keeps its images within max_entries * PROCTABLE_ENTRY_BYTES bytes, so
+ * that a stream of long command lines (a compiler's) holds fewer images
+ * instead of more memory. Typical images take 500 to 700 bytes.
+ */
+#define PROCTABLE_ENTRY_BYTES 1024
+
+/*
  * Create a table holding at most max_entries images, each copied with at
- * most max_image_bytes of strings (0: no cap). pfs is used in live mode for
+ * most max_image_bytes of strings (0: no cap), and within the budget above. pfs is used in live mode for
  * the /proc fallback and may be NULL (replay: never read /proc); the table
  * does not own it. Returns NULL on ENOMEM; free with proctable_free.
  */

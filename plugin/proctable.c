@@ -73,7 +73,8 @@ struct pt_list {
 
 struct proctable {
 	size_t max_entries;
-	size_t max_bytes;
+	size_t max_bytes; /* per image */
+	size_t max_total; /* all entries, nodes and images */
 	struct procfs *pfs;
 	struct pt_node **buckets;
 	size_t nbuckets; /* a power of two */
@@ -289,10 +290,11 @@ static void evict_one(struct proctable *pt)
 	}
 }
 
-/* Evict until one more entry fits under the cap. */
-static void make_room(struct proctable *pt)
+/* Evict until one more entry, of incoming bytes, fits under the caps. */
+static void make_room(struct proctable *pt, size_t incoming)
 {
-	while (pt->st.entries && pt->st.entries >= pt->max_entries)
+	while (pt->st.entries && (pt->st.entries >= pt->max_entries ||
+				  pt->bytes + incoming > pt->max_total))
 		evict_one(pt);
 }
 
@@ -398,6 +400,7 @@ void proctable_set_limits(struct proctable *pt, size_t max_entries,
 {
 	pt->max_entries = max_entries ? max_entries : 1;
 	pt->max_bytes = max_image_bytes;
+	pt->max_total = pt->max_entries * PROCTABLE_ENTRY_BYTES;
 }
 
 /* Record a successful exec (see proctable.h). */
@@ -415,11 +418,11 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 	     e = e->older)
 		if (e->kind == PT_EXEC && key_cmp(&e->key, &key) == 0)
 			return 0;
-	make_room(pt);
 	copy = image_copy(img, pt->max_bytes);
 	if (!copy)
 		return -1;
 	copy->source = IMAGE_SRC_STREAM;
+	make_room(pt, sizeof(*e) + sizeof(*node) + img_bytes(copy));
 	e = entry_new(key, PT_EXEC, copy);
 	node = e ? node_get(pt, img->pid) : NULL;
 	if (!node) {
@@ -460,7 +463,7 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 	     e = e->older)
 		if (e->kind == PT_FORK && key_cmp(&e->key, &key) == 0)
 			return 0;
-	make_room(pt);
+	make_room(pt, sizeof(*e) + sizeof(*node));
 	e = entry_new(key, PT_FORK, NULL);
 	node = e ? node_get(pt, child) : NULL;
 	if (!node) {
@@ -686,7 +689,7 @@ static int seed_pid(pid_t pid, void *arg)
 
 	if (procfs_start_ticks(c->pt->pfs, pid, &st) != 0)
 		return 0;
-	make_room(c->pt);
+	make_room(c->pt, 0);
 	if (!proc_insert(c->pt, pid, st, PT_LIVE) && errno == ENOMEM)
 		c->err = -1;
 	return 0;
@@ -788,7 +791,8 @@ void proctable_sweep(struct proctable *pt)
 		}
 		free(c.live);
 	}
-	while (pt->st.entries > pt->max_entries)
+	while (pt->st.entries &&
+	       (pt->st.entries > pt->max_entries || pt->bytes > pt->max_total))
 		evict_one(pt);
 }
 

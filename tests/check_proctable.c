@@ -818,6 +818,34 @@ START_TEST(pt_chain_and_bytes)
 }
 END_TEST
 
+/* The byte budget: 4 entries may take 4 * 1024 bytes. Each image here
+ * holds a 700-byte argument twice (args and command line), so more than
+ * 1400 bytes: two fit, a third does not, and the oldest goes. */
+START_TEST(pt_byte_budget)
+{
+	struct proctable *pt = proctable_create(4, 0, NULL);
+	struct proctable_stats st;
+	char arg[701];
+
+	ck_assert_int_eq(PROCTABLE_ENTRY_BYTES, 1024);
+	memset(arg, 'a', 700);
+	arg[700] = '\0';
+	rec(pt, mk(90, 1, 10, 0, 1, "/bin/x", arg, NULL));
+	rec(pt, mk(91, 1, 10, 0, 2, "/bin/x", arg, NULL));
+	proctable_stats(pt, &st);
+	ck_assert_uint_eq(st.entries, 2);
+	ck_assert_uint_eq(st.evicted, 0);
+	rec(pt, mk(92, 1, 10, 0, 3, "/bin/x", arg, NULL));
+	proctable_stats(pt, &st);
+	ck_assert_uint_eq(st.entries, 2);
+	ck_assert_uint_eq(st.evicted, 1);
+	ck_assert_ptr_null(parent_at(pt, 99, 90, 11, 0, 100));
+	ck_assert_ptr_nonnull(parent_at(pt, 99, 91, 11, 0, 100));
+	ck_assert_ptr_nonnull(parent_at(pt, 99, 92, 11, 0, 100));
+	proctable_free(pt);
+}
+END_TEST
+
 /* ----------------------------------------------------- live mode (fake /proc)
  */
 
@@ -1176,6 +1204,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tc, pt_cycle);
 	tcase_add_test(tc, pt_evict_replay);
 	tcase_add_test(tc, pt_chain_and_bytes);
+	tcase_add_test(tc, pt_byte_budget);
 	tcase_add_test(tc, pt_seed);
 	tcase_add_test(tc, pt_proc_script_and_late);
 	tcase_add_test(tc, pt_proc_stale_stream);
