@@ -268,8 +268,8 @@ static void put_bool(struct builder *b, const char *path, bool v)
 
 /* Add a string array at path from n strings (NULL entries skipped); nothing
  * if there are none. */
-static void put_strv(struct builder *b, const char *path,
-		     const char *const *v, size_t n)
+static void put_strv(struct builder *b, const char *path, const char *const *v,
+		     size_t n)
 {
 	struct json_object *arr;
 	bool enc = false;
