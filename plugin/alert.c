@@ -198,6 +198,16 @@ static void put(struct builder *b, struct json_object *base, const char *path,
 	}
 }
 
+/* Append val to arr, taking ownership of val also on failure. */
+static void add_elem(struct builder *b, struct json_object *arr,
+		     struct json_object *val)
+{
+	if (!val || json_object_array_add(arr, val)) {
+		json_object_put(val);
+		b->failed = true;
+	}
+}
+
 /* Note that the field name was encoded, once. */
 static void mark_encoded(struct builder *b, const char *name)
 {
@@ -213,9 +223,7 @@ static void mark_encoded(struct builder *b, const char *name)
 				    json_object_array_get_idx(b->encoded, i)),
 			    name))
 			return;
-	if (json_object_array_add(b->encoded,
-				  check(b, json_object_new_string(name))))
-		b->failed = true;
+	add_elem(b, b->encoded, check(b, json_object_new_string(name)));
 }
 
 /* A JSON string for s, encoded if enc. */
@@ -236,10 +244,8 @@ static struct json_object *str_new(struct builder *b, const char *s, bool enc)
 	return o;
 }
 
-/* Add the string s at path (unless s is NULL); name is the field's full
- * dotted name for audisp_dracut.encoded_fields. */
-static void put_str_as(struct builder *b, struct json_object *base,
-		       const char *path, const char *s, const char *name)
+/* Add the string s at path, unless s is NULL. */
+static void put_str(struct builder *b, const char *path, const char *s)
 {
 	bool enc;
 
@@ -247,13 +253,8 @@ static void put_str_as(struct builder *b, struct json_object *base,
 		return;
 	enc = !utf8_valid(s);
 	if (enc)
-		mark_encoded(b, name);
-	put(b, base, path, str_new(b, s, enc));
-}
-
-static void put_str(struct builder *b, const char *path, const char *s)
-{
-	put_str_as(b, b->root, path, s, path);
+		mark_encoded(b, path);
+	put(b, b->root, path, str_new(b, s, enc));
 }
 
 static void put_int(struct builder *b, const char *path, int64_t v)
@@ -288,10 +289,9 @@ static void put_strv(struct builder *b, const char *path, const char *const *v,
 		return;
 	if (enc)
 		mark_encoded(b, path);
-	for (i = 0; i < n && !b->failed; i++) {
-		if (v[i] && json_object_array_add(arr, str_new(b, v[i], enc)))
-			b->failed = true;
-	}
+	for (i = 0; i < n && !b->failed; i++)
+		if (v[i])
+			add_elem(b, arr, str_new(b, v[i], enc));
 	put(b, b->root, path, arr);
 }
 
@@ -606,27 +606,24 @@ static void put_ancestry(struct builder *b, const struct alert_input *in)
 	struct json_object *arr, *o;
 	const struct image *a;
 	bool enc = false;
-	size_t i;
+	size_t i, n = 0;
 
-	if (!in->ancestry || !in->nancestry)
-		return;
-	for (i = 0; i < in->nancestry; i++) {
-		a = in->ancestry[i];
-		if (a && a->executable && !utf8_valid(a->executable))
+	for (i = 0; in->ancestry && i < in->nancestry; i++) {
+		if (!(a = in->ancestry[i]))
+			continue;
+		n++;
+		if (a->executable && !utf8_valid(a->executable))
 			enc = true;
 	}
-	if (!check(b, arr = json_object_new_array()))
+	if (!n || !check(b, arr = json_object_new_array()))
 		return;
 	for (i = 0; i < in->nancestry && !b->failed; i++) {
 		if (!(a = in->ancestry[i]))
 			continue;
-		if (!check(b, o = json_object_new_object()))
+		o = json_object_new_object();
+		add_elem(b, arr, o);
+		if (b->failed)
 			break;
-		if (json_object_array_add(arr, o)) {
-			json_object_put(o);
-			b->failed = true;
-			break;
-		}
 		put(b, o, "pid", json_object_new_int64(a->pid));
 		if (a->executable) {
 			if (enc)

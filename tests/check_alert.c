@@ -925,7 +925,10 @@ START_TEST(test_no_parent)
 		.command_line = S("dracut"),
 		.user_name = S("root"),
 	};
+	const struct image *anc[] = {NULL}; /* nothing known */
 	struct alert_input in = {.proc = &proc,
+				 .ancestry = anc,
+				 .nancestry = 1,
 				 .rule = &meta_v1,
 				 .host_name = "h",
 				 .created_ms = 1};
