@@ -343,12 +343,14 @@ static void put_time(struct builder *b, const char *path, int64_t sec,
 		put_str(b, path, buf);
 }
 
-/* Kibana's reason text: "process event with process X, parent process Y,
- * by U on H created low alert NAME." Unknown parts are left out. */
+/* Kibana's reason text (its alertReasonDescription template): "process event
+ * with process X, parent process Y, by U on H created low alert NAME."
+ * Unknown parts are left out, as Kibana leaves them out. */
 static void put_message(struct builder *b, const struct alert_input *in)
 {
 	const struct image *p = in->proc;
 	const struct rule_meta *r = in->rule;
+	const char *pname = in->parent ? in->parent->name : NULL;
 	char *msg = NULL;
 	size_t len = 0;
 	FILE *fp;
@@ -359,10 +361,12 @@ static void put_message(struct builder *b, const struct alert_input *in)
 		return;
 	}
 	fputs("process event", fp);
+	if (p->name || pname)
+		fputs(" with", fp);
 	if (p->name)
-		fprintf(fp, " with process %s,", p->name);
-	if (in->parent && in->parent->name)
-		fprintf(fp, " parent process %s,", in->parent->name);
+		fprintf(fp, " process %s,", p->name);
+	if (pname)
+		fprintf(fp, " parent process %s,", pname);
 	if (p->user_name)
 		fprintf(fp, " by %s", p->user_name);
 	if (in->host_name)

@@ -1014,6 +1014,24 @@ START_TEST(test_threat_versions)
 	ck_assert_str_eq(get_str(doc, "message"),
 			 "process event with process dracut, created alert.");
 	json_object_put(doc);
+
+	/* Kibana's "with" goes with the first of process and parent */
+	proc.executable = NULL;
+	proc.name = NULL;
+	doc = build(&in);
+	ck_assert_str_eq(get_str(doc, "message"),
+			 "process event created alert.");
+	json_object_put(doc);
+	{
+		struct image parent = {.pid = 2, .name = "bash"};
+
+		in.parent = &parent;
+		doc = build(&in);
+		ck_assert_str_eq(get_str(doc, "message"),
+				 "process event with parent process bash, "
+				 "created alert.");
+		json_object_put(doc);
+	}
 }
 END_TEST
 
