@@ -43,6 +43,7 @@ enum pt_listid { PT_SPARE, PT_NEW, PT_LIVE, PT_NLISTS };
 struct pt_key {
 	int64_t sec;
 	uint32_t msec;
+	bool fork; /* a fork edge's key: see key_cmp */
 	uint64_t serial;
 };
 
@@ -89,29 +90,52 @@ struct proctable {
 
 static struct pt_key key_of(const struct image *img)
 {
-	struct pt_key k = {img->sec, img->msec, img->serial};
+	struct pt_key k = {img->sec, img->msec, false, img->serial};
 
 	return k;
 }
 
-/*
- * Compare two event keys. Within one boot the serial is exact (time is
- * taken at syscall entry, the serial at exit, and can disagree by the length
- * of an execve); across a reboot the serial restarts, so far-apart times
- * decide by time. Images from /proc have no serial and compare by time.
- */
-static int key_cmp(const struct pt_key *a, const struct pt_key *b)
+static int time_cmp(const struct pt_key *a, const struct pt_key *b)
 {
-	int64_t d = a->sec - b->sec;
-
-	if (a->serial && b->serial && d <= PT_SERIAL_WINDOW &&
-	    d >= -PT_SERIAL_WINDOW)
-		return a->serial < b->serial ? -1 : a->serial > b->serial;
 	if (a->sec != b->sec)
 		return a->sec < b->sec ? -1 : 1;
 	if (a->msec != b->msec)
 		return a->msec < b->msec ? -1 : 1;
+	return 0;
+}
+
+static int serial_cmp(const struct pt_key *a, const struct pt_key *b)
+{
 	return a->serial < b->serial ? -1 : a->serial > b->serial;
+}
+
+/*
+ * Compare two event keys. The kernel stamps an event's time at syscall
+ * entry and its serial when it logs, at exit. Between execs the two agree
+ * (a child exists only after its parent's exec returned; a pid is reused
+ * only after its holder died), and the serial also orders events of the
+ * same millisecond; but a serial restarts at reboot, so times more than
+ * PT_SERIAL_WINDOW apart decide by time. A fork edge is logged when the
+ * forker returns, often after the child has exec'd (always so for vfork
+ * and posix_spawn): fork edges compare by time, and at equal times the
+ * fork comes first. Images from /proc have no serial and compare by time.
+ */
+static int key_cmp(const struct pt_key *a, const struct pt_key *b)
+{
+	int64_t d = a->sec - b->sec;
+	int c;
+
+	if (a->fork || b->fork) {
+		c = time_cmp(a, b);
+		if (c || a->fork == b->fork)
+			return c ? c : serial_cmp(a, b);
+		return a->fork ? -1 : 1;
+	}
+	if (a->serial && b->serial && d <= PT_SERIAL_WINDOW &&
+	    d >= -PT_SERIAL_WINDOW)
+		return serial_cmp(a, b);
+	c = time_cmp(a, b);
+	return c ? c : serial_cmp(a, b);
 }
 
 /* ---------------------------------------------------------------- lists */
@@ -452,7 +476,7 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 		   uint32_t msec, uint64_t serial)
 {
-	struct pt_key key = {sec, msec, serial};
+	struct pt_key key = {sec, msec, true, serial};
 	struct pt_node *node, *pn;
 	struct pt_entry *e;
 
@@ -593,6 +617,7 @@ static struct pt_entry *proc_insert(struct proctable *pt, pid_t pid,
 		pt->st.truncated++;
 	key.sec = copy->sec;
 	key.msec = copy->msec;
+	key.fork = false;
 	key.serial = 0;
 	e = entry_new(key, PT_PROC, copy);
 	node = e ? node_get(pt, pid) : NULL;

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -538,6 +540,133 @@ START_TEST(procfs_real_self)
 }
 END_TEST
 
+/* Start prog with argv, stdin a pipe whose write end *wfd we keep. Wait
+ * until the kernel names it comm. Returns the pid, or -1 (exec refused:
+ * a noexec temporary directory). */
+static pid_t spawn_wait(const char *prog, char *const argv[], const char *comm,
+			int *wfd)
+{
+	char path[64], buf[64];
+	int fds[2], tries;
+	pid_t pid;
+	FILE *f;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		execv(prog, argv);
+		_exit(127);
+	}
+	close(fds[0]);
+	*wfd = fds[1];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	for (tries = 0; tries < 300; tries++) {
+		f = fopen(path, "r");
+		if (f && fgets(buf, sizeof(buf), f)) {
+			buf[strcspn(buf, "\n")] = '\0';
+			fclose(f);
+			if (strcmp(buf, comm) == 0)
+				return pid;
+		} else if (f) {
+			fclose(f);
+		}
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			break;
+		usleep(10000);
+	}
+	close(*wfd);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+static void reap(pid_t pid, int wfd)
+{
+	close(wfd); /* the script's "read" sees EOF and it exits */
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+
+/* Real processes: a #! script and the same script given to sh. The
+ * expected values come from the script's path and realpath(3). */
+START_TEST(procfs_real_script)
+{
+	char script[PATH_MAX + 32], sh[PATH_MAX], dir[PATH_MAX];
+	char *argv_s[] = {script, (char *)"arg1", NULL};
+	char *argv_e[] = {(char *)"/bin/sh", script, (char *)"arg1", NULL};
+	struct procfs *pfs = procfs_create(NULL);
+	struct proctable *pt;
+	struct image *img, *c;
+	const struct image *p;
+	struct timespec now;
+	pid_t pid;
+	int wfd;
+
+	ck_assert_ptr_nonnull(realpath("/bin/sh", sh));
+	ck_assert_ptr_nonnull(realpath(root, dir));
+	snprintf(script, sizeof(script), "%s/real-parent.sh", dir);
+	put_file(script, "#!/bin/sh\nread x\n", 17);
+	ck_assert_int_eq(chmod(script, 0755), 0);
+
+	pid = spawn_wait(script, argv_s, "real-parent.sh", &wfd);
+	if (pid < 0) {
+		fprintf(stderr,
+			"procfs_real_script: cannot exec in %s, "
+			"skipped\n",
+			dir);
+		procfs_free(pfs);
+		return;
+	}
+	img = procfs_read(pfs, pid);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_str_eq(img->executable, script);
+	ck_assert_str_eq(img->name, "real-parent.sh");
+	ck_assert_str_eq(img->interpreter, sh);
+	ck_assert_uint_eq(img->argc, 3);
+	ck_assert_str_eq(img->args[0], "/bin/sh");
+	ck_assert_str_eq(img->args[1], script);
+	ck_assert_int_eq(img->ppid, getpid());
+	image_free(img);
+
+	/* live mode with the real clocks: a child exec'd now finds it */
+	pt = proctable_create(100, 0, pfs);
+	clock_gettime(CLOCK_REALTIME, &now);
+	c = image_new();
+	c->pid = 4194304; /* above any default pid_max: not in /proc */
+	c->ppid = pid;
+	c->sec = now.tv_sec;
+	c->msec = (uint32_t)(now.tv_nsec / 1000000);
+	c->serial = 1;
+	p = proctable_parent(pt, c);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_PROC);
+	ck_assert_str_eq(p->executable, script);
+	/* but not a child that exec'd a minute before it started */
+	c->sec -= 60;
+	c->ppid = pid;
+	proctable_free(pt);
+	pt = proctable_create(100, 0, pfs);
+	ck_assert_ptr_null(proctable_parent(pt, c));
+	proctable_free(pt);
+	image_free(c);
+	reap(pid, wfd);
+
+	pid = spawn_wait("/bin/sh", argv_e, "sh", &wfd);
+	ck_assert_int_gt(pid, 0);
+	img = procfs_read(pfs, pid);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_str_eq(img->executable, sh);
+	ck_assert_ptr_null(img->interpreter);
+	ck_assert_str_eq(img->args[1], script);
+	image_free(img);
+	reap(pid, wfd);
+	procfs_free(pfs);
+}
+END_TEST
+
 /* ============================================================= proctable */
 
 /* Replay: the parent's exec from the stream, even after it exited. */
@@ -676,6 +805,37 @@ START_TEST(pt_fork_subshell)
 	proctable_stats(pt, &st);
 	ck_assert_uint_eq(st.entries, 4);
 	image_free(c);
+	proctable_free(pt);
+}
+END_TEST
+
+/* vfork or posix_spawn: the forker's record is logged when it resumes,
+ * after the child's exec, with a later serial but an earlier time. The
+ * child's own exec is still its current image. */
+START_TEST(pt_vfork_order)
+{
+	struct proctable *pt = proctable_create(100, 0, NULL);
+	const struct image *p;
+
+	rec(pt, mk(100, 1, 10, 0, 10, "/usr/bin/python3", "python3", NULL));
+	rec(pt, mk(150, 100, 10, 3, 20, "/usr/bin/bash", "bash", NULL));
+	ck_assert_int_eq(proctable_fork(pt, 100, 150, BTIME + 10, 2, 21), 0);
+	p = parent_at(pt, 200, 150, 10, 9, 25);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_STREAM);
+	ck_assert_str_eq(p->executable, "/usr/bin/bash");
+	/* the same millisecond: the fork still comes first */
+	rec(pt, mk(160, 100, 11, 0, 30, "/usr/bin/bash", "bash", NULL));
+	ck_assert_int_eq(proctable_fork(pt, 100, 160, BTIME + 11, 0, 31), 0);
+	p = parent_at(pt, 201, 160, 11, 0, 32);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_STREAM);
+	/* a fork after an older exec of the pid: a new process */
+	ck_assert_int_eq(proctable_fork(pt, 100, 160, BTIME + 12, 0, 40), 0);
+	p = parent_at(pt, 202, 160, 12, 5, 41);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_FORK);
+	ck_assert_str_eq(p->executable, "/usr/bin/python3");
 	proctable_free(pt);
 }
 END_TEST
@@ -1070,16 +1230,20 @@ START_TEST(pt_proc_fork)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(p->source, IMAGE_SRC_PROC);
 	ck_assert_str_eq(p->executable, script);
+	/* gone now: the copy read from /proc stays */
 	fake_gone(1201);
-	p = parent_at(pt, 1203, 1201, 972, 0, 13);
+	ck_assert_ptr_eq(parent_at(pt, 1203, 1201, 972, 0, 13), p);
+	/* a subshell that /proc never showed: the fork edge */
+	ck_assert_int_eq(proctable_fork(pt, 1200, 1204, BTIME + 973, 0, 14), 0);
+	p = parent_at(pt, 1205, 1204, 973, 100, 15);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(p->source, IMAGE_SRC_FORK);
-	ck_assert_int_eq(p->pid, 1201);
+	ck_assert_int_eq(p->pid, 1204);
 	ck_assert_int_eq(p->ppid, 1200);
 	ck_assert_str_eq(p->executable, script);
-	ck_assert_str_eq(p->command_line,
-			 "/bin/bash "
-			 "/usr/lib/kernel/install.d/50-dracut.install");
+	ck_assert_str_eq(
+		p->command_line,
+		"/bin/bash /usr/lib/kernel/install.d/50-dracut.install");
 	proctable_free(pt);
 	procfs_free(pfs);
 }
@@ -1185,6 +1349,7 @@ static Suite *procfs_suite(void)
 	tcase_add_test(tc, procfs_time);
 	tcase_add_test(tc, procfs_foreach_pids);
 	tcase_add_test(tc, procfs_real_self);
+	tcase_add_test(tc, procfs_real_script);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -1200,6 +1365,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tc, pt_serial_and_time);
 	tcase_add_test(tc, pt_duplicate);
 	tcase_add_test(tc, pt_fork_subshell);
+	tcase_add_test(tc, pt_vfork_order);
 	tcase_add_test(tc, pt_degenerate);
 	tcase_add_test(tc, pt_cycle);
 	tcase_add_test(tc, pt_evict_replay);
