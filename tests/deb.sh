@@ -10,7 +10,9 @@
 #  3. dpkg -i: every file in place with its mode, the conffiles registered,
 #     the program runs and accepts its shipped configuration, augenrules
 #     --check accepts the rules directory, the directories auditd owns keep
-#     their modes;
+#     their modes; a private auditd (under the audit lock) starts the
+#     installed plugin from its installed plugins.d entry, the plugin drops
+#     its capabilities, and stops with auditd;
 #  4. dpkg -r: the program and man pages are gone, the conffiles kept;
 #  5. dpkg -P: the conffiles and /var/log/audisp-dracut are gone too.
 # The package is installed only if it is not installed already, auditd is
@@ -57,8 +59,11 @@ esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/deb.XXXXXX") || exit 99
 installed_by_us=0
+auditd_pid=
+audit_enabled_before=
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
+	stop_auditd
 	if [ "$installed_by_us" = 1 ]; then
 		dpkg -P "$PKG" >/dev/null 2>&1 ||
 			echo "WARNING: could not purge $PKG"
@@ -67,6 +72,26 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
+
+# Stop the private auditd started below (by its pid), and put the
+# kernel's audit enabled flag back.
+stop_auditd() {
+	if [ -n "$auditd_pid" ]; then
+		kill -TERM "$auditd_pid" 2>/dev/null
+		i=0
+		while kill -0 "$auditd_pid" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL "$auditd_pid" 2>/dev/null
+		wait "$auditd_pid" 2>/dev/null
+		auditd_pid=
+	fi
+	if [ -n "$audit_enabled_before" ]; then
+		auditctl -e "$audit_enabled_before" >/dev/null 2>&1
+		audit_enabled_before=
+	fi
+}
 
 version=$(dpkg-parsechangelog -l "$top_srcdir/debian/changelog" -S Version)
 src=$tmp/$PKG-$version
@@ -220,6 +245,121 @@ else
 	fail "auditd's directory modes changed: $(tr '\n' ' ' \
 		<"$tmp/dirmodes.before") -> $(tr '\n' ' ' <"$tmp/dirmodes.after")"
 fi
+
+# ---------------------------------------------------------------- auditd
+# A private auditd (auditd -n -c DIR) whose plugin_dir holds the installed
+# plugins.d entry, unchanged: auditd must accept it and start the installed
+# program, which must drop to CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, and
+# stop when auditd stops. No audit rule is loaded. Under the audit lock.
+LOCK=/tmp/audisp-dracut-audit.lock
+under_auditd() {
+	for t in auditd auditctl flock pgrep; do
+		if ! command -v $t >/dev/null 2>&1; then
+			echo "SKIP: $t not found: the plugin was not run under auditd"
+			return 0
+		fi
+	done
+	exec 8>"$LOCK"
+	if ! flock -w 900 8; then
+		fail "could not take $LOCK"
+		return 0
+	fi
+	if ! st=$(auditctl -s 2>&1); then
+		echo "SKIP: kernel audit not available: not run under auditd"
+		return 0
+	fi
+	owner=$(echo "$st" | awk '$1 == "pid" { print $2 }')
+	if [ -n "$owner" ] && [ "$owner" != 0 ] && kill -0 "$owner" 2>/dev/null; then
+		echo "SKIP: an audit daemon (pid $owner) owns the audit socket"
+		return 0
+	fi
+	audit_enabled_before=$(echo "$st" | awk '$1 == "enabled" { print $2 }')
+	d=$tmp/auditd
+	mkdir -p "$d/plugins"
+	chmod 0750 "$d" "$d/plugins"
+	cp -p /etc/audit/plugins.d/audisp-dracut.conf "$d/plugins/"
+	cat >"$d/auditd.conf" <<EOF
+local_events = yes
+write_logs = yes
+log_file = $d/audit.log
+log_group = root
+log_format = ENRICHED
+flush = INCREMENTAL_ASYNC
+freq = 50
+max_log_file = 8
+num_logs = 2
+priority_boost = 0
+name_format = NONE
+max_log_file_action = IGNORE
+space_left = 2
+space_left_action = IGNORE
+admin_space_left = 1
+admin_space_left_action = IGNORE
+disk_full_action = IGNORE
+disk_error_action = IGNORE
+use_libwrap = no
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+tcp_client_max_idle = 0
+transport = TCP
+distribute_network = no
+q_depth = 2000
+overflow_action = SYSLOG
+max_restarts = 10
+plugin_dir = $d/plugins
+end_of_event_timeout = 2
+EOF
+	chmod 0640 "$d/auditd.conf"
+	auditd -n -c "$d" >"$d/auditd.out" 2>&1 &
+	auditd_pid=$!
+	plugin=
+	i=0
+	while [ -z "$plugin" ] && [ $i -lt 100 ] &&
+		kill -0 "$auditd_pid" 2>/dev/null; do
+		sleep 0.1
+		plugin=$(pgrep -P "$auditd_pid" -x audisp-dracut | head -n1)
+		i=$((i + 1))
+	done
+	if [ -z "$plugin" ]; then
+		sed 's/^/  | /' "$d/auditd.out"
+		fail "auditd did not start /usr/sbin/audisp-dracut from the" \
+			"installed plugins.d entry"
+		stop_auditd
+		return 0
+	fi
+	pass "auditd started the installed plugin (pid $plugin)"
+	# let it finish start-up (the capability drop) before looking
+	sleep 1
+	exe=$(readlink "/proc/$plugin/exe")
+	capeff=$(awk '$1 == "CapEff:" { print $2 }' "/proc/$plugin/status")
+	capprm=$(awk '$1 == "CapPrm:" { print $2 }' "/proc/$plugin/status")
+	if [ "$exe" = /usr/sbin/audisp-dracut ]; then
+		pass "it runs /usr/sbin/audisp-dracut"
+	else
+		fail "the plugin runs '$exe'"
+	fi
+	# CAP_DAC_READ_SEARCH is bit 2, CAP_SYS_PTRACE bit 19: 0x80004
+	if [ "$capeff" = 0000000000080004 ] && [ "$capprm" = 0000000000080004 ]; then
+		pass "capabilities dropped to dac_read_search,sys_ptrace ($capeff)"
+	else
+		fail "capabilities after start-up: CapEff $capeff CapPrm $capprm," \
+			"expected 0000000000080004"
+	fi
+	stop_auditd
+	i=0
+	while kill -0 "$plugin" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$plugin" 2>/dev/null; then
+		fail "the plugin (pid $plugin) outlived auditd"
+		kill -KILL "$plugin" 2>/dev/null
+	else
+		pass "the plugin stopped with auditd"
+	fi
+}
+under_auditd
+exec 8>&- # release the audit lock, whichever way under_auditd returned
 
 # ---------------------------------------------------------------- remove
 # a file the plugin would have written, so that purge has one to delete
