@@ -55,10 +55,11 @@ struct pt_entry {
 	struct pt_node *node;
 	struct image *img; /* NULL for a fork edge not yet resolved */
 	struct pt_key key;
-	pid_t fork_parent; /* FORK: the forking process */
-	uint32_t mark;	   /* sweep epoch that found it live */
-	uint8_t kind;	   /* enum pt_kind */
-	uint8_t list;	   /* enum pt_listid */
+	pid_t fork_parent;    /* FORK: the forking process */
+	uint64_t fork_serial; /* FORK: the serial of its record */
+	uint32_t mark;	      /* sweep epoch that found it live */
+	uint8_t kind;	      /* enum pt_kind */
+	uint8_t list;	      /* enum pt_listid */
 };
 
 struct pt_node {
@@ -113,29 +114,28 @@ static int serial_cmp(const struct pt_key *a, const struct pt_key *b)
  * Compare two event keys. The kernel stamps an event's time at syscall
  * entry and its serial when it logs, at exit. Between execs the two agree
  * (a child exists only after its parent's exec returned; a pid is reused
- * only after its holder died), and the serial also orders events of the
- * same millisecond; but a serial restarts at reboot, so times more than
- * PT_SERIAL_WINDOW apart decide by time. A fork edge is logged when the
- * forker returns, often after the child has exec'd (always so for vfork
- * and posix_spawn): fork edges compare by time, and at equal times the
- * fork comes first. Images from /proc have no serial and compare by time.
+ * only after its holder died), and the serial also orders the many events
+ * of one clock tick; but a serial restarts at reboot, so times more than
+ * PT_SERIAL_WINDOW apart decide by time. Images from /proc have no serial
+ * and compare by time. At equal keys a fork edge comes first (see
+ * proctable_fork for the one case where a fork is logged late).
  */
 static int key_cmp(const struct pt_key *a, const struct pt_key *b)
 {
 	int64_t d = a->sec - b->sec;
 	int c;
 
-	if (a->fork || b->fork) {
-		c = time_cmp(a, b);
-		if (c || a->fork == b->fork)
-			return c ? c : serial_cmp(a, b);
-		return a->fork ? -1 : 1;
-	}
 	if (a->serial && b->serial && d <= PT_SERIAL_WINDOW &&
-	    d >= -PT_SERIAL_WINDOW)
-		return serial_cmp(a, b);
-	c = time_cmp(a, b);
-	return c ? c : serial_cmp(a, b);
+	    d >= -PT_SERIAL_WINDOW) {
+		c = serial_cmp(a, b);
+	} else {
+		c = time_cmp(a, b);
+		if (!c)
+			c = serial_cmp(a, b);
+	}
+	if (c || a->fork == b->fork)
+		return c;
+	return a->fork ? -1 : 1;
 }
 
 /* ---------------------------------------------------------------- lists */
@@ -477,16 +477,39 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 		   uint32_t msec, uint64_t serial)
 {
 	struct pt_key key = {sec, msec, true, serial};
+	struct pt_entry *e, *first, *x;
 	struct pt_node *node, *pn;
-	struct pt_entry *e;
+	bool late = false;
 
 	pt->st.forks++;
 	if (child <= 0 || parent <= 0 || child == parent)
 		return 0;
-	for (e = (node = node_find(pt, child)) ? node->newest : NULL; e;
-	     e = e->older)
-		if (e->kind == PT_FORK && key_cmp(&e->key, &key) == 0)
+	node = node_find(pt, child);
+	for (e = node ? node->newest : NULL; e; e = e->older)
+		if (e->kind == PT_FORK && e->fork_serial == serial &&
+		    e->fork_parent == parent)
 			return 0;
+	/*
+	 * The forker's record is logged when its fork returns. After a vfork
+	 * (posix_spawn) that is always after the child's exec, and after a
+	 * fork it can be. So if the newest image of the pid is an exec (or a
+	 * run of execs) by a child of this parent whose creation we have not
+	 * seen, and it started no earlier than this fork, this fork created
+	 * it: file the fork just before those execs instead of after.
+	 */
+	first = chain_find(node, &key);
+	if (first && first->kind == PT_EXEC && first->img->ppid == parent) {
+		for (x = first->older;
+		     x && x->kind == PT_EXEC && x->img->ppid == parent;
+		     x = x->older)
+			first = x;
+		if (!(x && x->kind == PT_FORK && x->fork_parent == parent) &&
+		    time_cmp(&key, &first->key) <= 0) {
+			key = first->key;
+			key.fork = true;
+			late = true;
+		}
+	}
 	make_room(pt, sizeof(*e) + sizeof(*node));
 	e = entry_new(key, PT_FORK, NULL);
 	node = e ? node_get(pt, child) : NULL;
@@ -496,9 +519,10 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 		return -1;
 	}
 	e->fork_parent = parent;
+	e->fork_serial = serial;
 	/* a fork creates a new process: any older image of the pid was
 	 * another process's */
-	if (node->newest && key_cmp(&node->newest->key, &key) < 0)
+	if (!late && node->newest && key_cmp(&node->newest->key, &key) < 0)
 		pt->st.reused++;
 	chain_insert(pt, node, e, PT_NEW, true);
 	pn = node_find(pt, parent);
@@ -512,14 +536,16 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 static struct image *fork_image(struct proctable *pt, struct pt_entry *e,
 				unsigned depth)
 {
-	struct pt_entry *f;
+	struct pt_key when = e->key;
 	struct image *src, *copy;
+	struct pt_entry *f;
 
 	if (e->img)
 		return e->img;
 	if (depth >= PT_FORK_DEPTH)
 		return NULL;
-	f = chain_find(node_find(pt, e->fork_parent), &e->key);
+	when.fork = false; /* the forker's image as of its fork */
+	f = chain_find(node_find(pt, e->fork_parent), &when);
 	if (!f)
 		return NULL;
 	src = f->kind == PT_FORK ? fork_image(pt, f, depth + 1) : f->img;

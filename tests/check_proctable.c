@@ -840,6 +840,56 @@ START_TEST(pt_vfork_order)
 }
 END_TEST
 
+/* Recorded shapes (tests/fixtures reuse-fork and subshell-fork): a clock
+ * tick of 4 ms holds many events, so only serials order them. */
+START_TEST(pt_same_tick)
+{
+	const char *rf = "/work/tests/reuse-fork.sh";
+	struct proctable *pt = proctable_create(100, 0, NULL);
+	const struct image *p, *anc[8];
+	struct proctable_stats st;
+	struct image *c;
+
+	/* 9830 runs sh, then true, exits; the script's next subshell gets
+	 * 9830 again and runs dracut */
+	rec(pt, mk(9828, 9607, 0, 10, 34200, rf, "/bin/bash", rf, NULL));
+	ck_assert_int_eq(proctable_fork(pt, 9828, 9830, BTIME, 18, 34247), 0);
+	rec(pt, mk(9830, 9828, 0, 18, 34248, "/usr/bin/sh", "sh", NULL));
+	rec(pt, mk(9830, 9828, 0, 18, 34249, "/usr/bin/true", "true", NULL));
+	ck_assert_int_eq(proctable_fork(pt, 9828, 9830, BTIME, 18, 34250), 0);
+	ck_assert_int_eq(proctable_fork(pt, 9830, 9831, BTIME, 18, 34251), 0);
+	p = parent_at(pt, 9831, 9830, 0, 18, 34252);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_FORK);
+	ck_assert_str_eq(p->executable, rf);
+	proctable_stats(pt, &st);
+	ck_assert_uint_eq(st.reused, 1);
+	proctable_free(pt);
+
+	/* sub.sh (19978) forks a subshell (19980) that forks dracut */
+	pt = proctable_create(100, 0, NULL);
+	rec(pt, mk(19972, 19887, 0, 34, 36777, "/w/subshell.sh", "/bin/bash",
+		   "/w/subshell.sh", NULL));
+	ck_assert_int_eq(proctable_fork(pt, 19972, 19978, BTIME, 46, 36784), 0);
+	rec(pt, mk(19978, 19972, 0, 50, 36785, "/tmp/adfx/sub.sh", "/bin/bash",
+		   "/tmp/adfx/sub.sh", NULL));
+	ck_assert_int_eq(proctable_fork(pt, 19978, 19980, BTIME, 50, 36786), 0);
+	ck_assert_int_eq(proctable_fork(pt, 19980, 19981, BTIME, 50, 36787), 0);
+	c = mk(19981, 19980, 0, 50, 36788, "/usr/bin/dracut", "dracut", NULL);
+	ck_assert_uint_eq(proctable_ancestry(pt, c, anc, 8), 3);
+	ck_assert_int_eq(anc[0]->pid, 19980);
+	ck_assert_int_eq(anc[0]->source, IMAGE_SRC_FORK);
+	ck_assert_str_eq(anc[0]->executable, "/tmp/adfx/sub.sh");
+	ck_assert_int_eq(anc[1]->pid, 19978);
+	ck_assert_int_eq(anc[1]->source, IMAGE_SRC_STREAM);
+	ck_assert_str_eq(anc[2]->executable, "/w/subshell.sh");
+	proctable_stats(pt, &st);
+	ck_assert_uint_eq(st.reused, 0);
+	image_free(c);
+	proctable_free(pt);
+}
+END_TEST
+
 /* pid == ppid, ppid 0, ppid 1 and ancestry ending at init. */
 START_TEST(pt_degenerate)
 {
@@ -1230,9 +1280,13 @@ START_TEST(pt_proc_fork)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(p->source, IMAGE_SRC_PROC);
 	ck_assert_str_eq(p->executable, script);
-	/* gone now: the copy read from /proc stays */
+	/* gone now: the fork edge gives the same image */
 	fake_gone(1201);
-	ck_assert_ptr_eq(parent_at(pt, 1203, 1201, 972, 0, 13), p);
+	p = parent_at(pt, 1203, 1201, 972, 0, 13);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_FORK);
+	ck_assert_int_eq(p->pid, 1201);
+	ck_assert_str_eq(p->executable, script);
 	/* a subshell that /proc never showed: the fork edge */
 	ck_assert_int_eq(proctable_fork(pt, 1200, 1204, BTIME + 973, 0, 14), 0);
 	p = parent_at(pt, 1205, 1204, 973, 100, 15);
@@ -1366,6 +1420,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tc, pt_duplicate);
 	tcase_add_test(tc, pt_fork_subshell);
 	tcase_add_test(tc, pt_vfork_order);
+	tcase_add_test(tc, pt_same_tick);
 	tcase_add_test(tc, pt_degenerate);
 	tcase_add_test(tc, pt_cycle);
 	tcase_add_test(tc, pt_evict_replay);
