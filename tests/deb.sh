@@ -246,6 +246,23 @@ else
 		<"$tmp/dirmodes.before") -> $(tr '\n' ' ' <"$tmp/dirmodes.after")"
 fi
 
+# the upgrade path (postrm upgrade, conffile handling): install over itself,
+# with a local change to a conffile that must survive
+echo '# local change' >>/etc/audit/audisp-dracut.conf
+if dpkg -i "$deb" >"$tmp/reinstall.log" 2>&1 &&
+	[ "$(status_of $PKG)" = installed ]; then
+	pass "dpkg -i over the installed package"
+else
+	sed 's/^/  | /' "$tmp/reinstall.log"
+	fail "dpkg -i over the installed package"
+fi
+if tail -n1 /etc/audit/audisp-dracut.conf | grep -qx '# local change' &&
+	[ "$(mode_of /etc/audit/audisp-dracut.conf)" = 640 ]; then
+	pass "a changed conffile is kept, mode 640"
+else
+	fail "the local change to /etc/audit/audisp-dracut.conf was lost"
+fi
+
 # ---------------------------------------------------------------- auditd
 # A private auditd (auditd -n -c DIR) whose plugin_dir holds the installed
 # plugins.d entry, unchanged: auditd must accept it and start the installed
