@@ -301,7 +301,8 @@ static void entry_free(struct proctable *pt, struct pt_entry *e)
 		node_del(pt, n);
 }
 
-static void evict_one(struct proctable *pt)
+/* Evict the least useful entry. Returns false when there is none. */
+static bool evict_one(struct proctable *pt)
 {
 	int i;
 
@@ -309,9 +310,10 @@ static void evict_one(struct proctable *pt)
 		if (pt->lists[i].head) {
 			entry_free(pt, pt->lists[i].head);
 			pt->st.evicted++;
-			return;
+			return true;
 		}
 	}
+	return false;
 }
 
 /* Evict until one more entry, of incoming bytes, fits under the caps. */
@@ -319,7 +321,8 @@ static void make_room(struct proctable *pt, size_t incoming)
 {
 	while (pt->st.entries && (pt->st.entries >= pt->max_entries ||
 				  pt->bytes + incoming > pt->max_total))
-		evict_one(pt);
+		if (!evict_one(pt))
+			break;
 }
 
 /*
@@ -479,7 +482,6 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 	struct pt_key key = {sec, msec, true, serial};
 	struct pt_entry *e, *first, *x;
 	struct pt_node *node, *pn;
-	bool late = false;
 
 	pt->st.forks++;
 	if (child <= 0 || parent <= 0 || child == parent)
@@ -507,7 +509,6 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 		    time_cmp(&key, &first->key) <= 0) {
 			key = first->key;
 			key.fork = true;
-			late = true;
 		}
 	}
 	make_room(pt, sizeof(*e) + sizeof(*node));
@@ -521,8 +522,8 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 	e->fork_parent = parent;
 	e->fork_serial = serial;
 	/* a fork creates a new process: any older image of the pid was
-	 * another process's */
-	if (!late && node->newest && key_cmp(&node->newest->key, &key) < 0)
+	 * another process's (a late fork files before its child's exec) */
+	if (node->newest && key_cmp(&node->newest->key, &key) < 0)
 		pt->st.reused++;
 	chain_insert(pt, node, e, PT_NEW, true);
 	pn = node_find(pt, parent);
@@ -844,7 +845,8 @@ void proctable_sweep(struct proctable *pt)
 	}
 	while (pt->st.entries &&
 	       (pt->st.entries > pt->max_entries || pt->bytes > pt->max_total))
-		evict_one(pt);
+		if (!evict_one(pt))
+			break;
 }
 
 /* Copy the counters (see proctable.h). */

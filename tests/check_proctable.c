@@ -564,7 +564,7 @@ static pid_t spawn_wait(const char *prog, char *const argv[], const char *comm,
 	close(fds[0]);
 	*wfd = fds[1];
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	for (tries = 0; tries < 300; tries++) {
+	for (tries = 0; tries < 1000; tries++) { /* 10 s on a busy host */
 		f = fopen(path, "r");
 		if (f && fgets(buf, sizeof(buf), f)) {
 			buf[strcspn(buf, "\n")] = '\0';
@@ -655,7 +655,7 @@ START_TEST(procfs_real_script)
 	reap(pid, wfd);
 
 	pid = spawn_wait("/bin/sh", argv_e, "sh", &wfd);
-	ck_assert_int_gt(pid, 0);
+	ck_assert_msg(pid > 0, "/bin/sh %s did not start", script);
 	img = procfs_read(pfs, pid);
 	ck_assert_ptr_nonnull(img);
 	ck_assert_str_eq(img->executable, sh);
@@ -833,6 +833,15 @@ START_TEST(pt_vfork_order)
 	/* a fork after an older exec of the pid: a new process */
 	ck_assert_int_eq(proctable_fork(pt, 100, 160, BTIME + 12, 0, 40), 0);
 	p = parent_at(pt, 202, 160, 12, 5, 41);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_FORK);
+	ck_assert_str_eq(p->executable, "/usr/bin/python3");
+	/* an exec by a child of 100 whose fork we never saw, then a fork of
+	 * that pid by 100 five seconds later: a new process, not a late
+	 * record */
+	rec(pt, mk(170, 100, 20, 0, 50, "/usr/bin/bash", "bash", NULL));
+	ck_assert_int_eq(proctable_fork(pt, 100, 170, BTIME + 25, 0, 60), 0);
+	p = parent_at(pt, 203, 170, 25, 5, 61);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(p->source, IMAGE_SRC_FORK);
 	ck_assert_str_eq(p->executable, "/usr/bin/python3");
