@@ -58,7 +58,8 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child,
 /*
  * The parent image of child (which need not be in the table): from the
  * stream first, then from /proc in live mode, never an image of a process
- * that started after child. Returns a pointer owned by the table, or NULL
+ * that started after child (nor, in live mode, one that a sweep found gone
+ * before child's exec). Returns a pointer owned by the table, or NULL
  * when unknown (counted). Lookups (this and proctable_ancestry) never free
  * an image: the pointer stays valid until the next proctable_exec, _fork,
  * _seed, _sweep or _free.
@@ -77,8 +78,9 @@ size_t proctable_ancestry(struct proctable *pt, const struct image *child,
 /* Live mode: record every process now in /proc. Returns 0 or -1. */
 int proctable_seed(struct proctable *pt);
 
-/* Periodic maintenance (call every few seconds): mark dead processes in
- * live mode and evict down to the cap. */
+/* Periodic maintenance (call every few seconds): in live mode, find which
+ * images belong to live processes or their ancestors (kept longest) and
+ * which processes are gone; evict down to the caps. O(entries + /proc). */
 void proctable_sweep(struct proctable *pt);
 
 void proctable_stats(const struct proctable *pt, struct proctable_stats *st);

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "proctable.h"
 
@@ -24,6 +25,9 @@
  * children keep exec'ing is alive. Insert, evict and touch are O(1); the
  * sweep is O(entries + processes) and runs every few seconds.
  *
+ * A sweep also notes when it first finds an image's process gone: a child
+ * that exec'd after that cannot be its child, whatever the pid says.
+ *
  * Lookups (proctable_parent, proctable_ancestry) never free anything, so
  * the pointers they return stay valid until the next exec, fork, seed,
  * sweep or free.
@@ -34,6 +38,7 @@
 #define PT_SERIAL_WINDOW 10  /* seconds within which serials order events */
 #define PT_FORK_DEPTH 8	     /* fork edges followed to find an image */
 #define PT_ANCESTOR_DEPTH 64 /* ancestors marked live per process */
+#define PT_GONE_MARGIN 1     /* seconds of clock slack after a sweep */
 #define PT_BUCKETS_MIN 1024
 
 enum pt_kind { PT_EXEC, PT_FORK, PT_PROC };
@@ -57,7 +62,9 @@ struct pt_entry {
 	struct pt_key key;
 	pid_t fork_parent;    /* FORK: the forking process */
 	uint64_t fork_serial; /* FORK: the serial of its record */
-	uint32_t mark;	      /* sweep epoch that found it live */
+	int64_t gone;	      /* when a sweep found its process gone */
+	uint32_t mark;	      /* sweep epoch that found it needed */
+	uint32_t seen;	      /* sweep epoch that found its process */
 	uint8_t kind;	      /* enum pt_kind */
 	uint8_t list;	      /* enum pt_listid */
 };
@@ -687,6 +694,12 @@ static const struct image *find_parent(struct proctable *pt,
 			return e->img;
 	}
 	/* /proc cannot tell (replay, gone, or reused after the child) */
+	if (cand && cand->gone && key.sec > cand->gone + PT_GONE_MARGIN) {
+		/* a sweep saw its process gone before the child exec'd:
+		 * the pid went to a process we never saw (a fork) */
+		pt->st.reused++;
+		return NULL;
+	}
 	return cand ? entry_image(pt, cand) : NULL;
 }
 
@@ -775,8 +788,12 @@ static int sweep_pid(pid_t pid, void *arg)
 
 	if (!node || procfs_start_ticks(c->pt->pfs, pid, &st) != 0)
 		return 0;
+	/* every image of the process now on this pid is still alive */
+	for (e = node->newest; e; e = e->older)
+		if (entry_of_process(c->pt, e, st))
+			e->seen = c->pt->epoch;
 	e = node->newest;
-	if (!entry_of_process(c->pt, e, st))
+	if (e->seen != c->pt->epoch)
 		return 0; /* the pid now runs a process we have no image of */
 	e->mark = c->pt->epoch;
 	if (c->n == c->cap) {
@@ -818,6 +835,7 @@ void proctable_sweep(struct proctable *pt)
 	struct sweep_ctx c = {pt, NULL, 0, 0};
 	struct pt_list old[PT_NLISTS];
 	struct pt_entry *e, *next;
+	time_t now;
 	size_t i;
 	int l;
 
@@ -827,6 +845,7 @@ void proctable_sweep(struct proctable *pt)
 		if (procfs_foreach(pt->pfs, sweep_pid, &c) == 0) {
 			for (i = 0; i < c.n; i++)
 				mark_ancestors(pt, c.live[i]);
+			now = time(NULL);
 			/* reclassify every entry, the least recently known
 			 * alive first: spare, live at the last sweep, new */
 			memcpy(old, pt->lists, sizeof(old));
@@ -834,6 +853,8 @@ void proctable_sweep(struct proctable *pt)
 			for (l = 0; l < PT_NLISTS; l++) {
 				for (e = old[order[l]].head; e; e = next) {
 					next = e->next;
+					if (e->seen != pt->epoch && !e->gone)
+						e->gone = now;
 					list_add_tail(pt, e,
 						      e->mark == pt->epoch
 							      ? PT_LIVE

@@ -658,6 +658,7 @@ START_TEST(procfs_real_script)
 	ck_assert_msg(pid > 0, "/bin/sh %s did not start", script);
 	img = procfs_read(pfs, pid);
 	ck_assert_ptr_nonnull(img);
+	ck_assert_uint_eq(img->argc, 3);
 	ck_assert_str_eq(img->executable, sh);
 	ck_assert_ptr_null(img->interpreter);
 	ck_assert_str_eq(img->args[1], script);
@@ -1312,6 +1313,38 @@ START_TEST(pt_proc_fork)
 }
 END_TEST
 
+/* A sweep that finds a process gone bounds its images: a child that
+ * exec'd later cannot be its child (the pid went to a fork we never saw). */
+START_TEST(pt_gone_before_child)
+{
+	int64_t now = (int64_t)time(NULL) - BTIME;
+	struct procfs *pfs;
+	struct proctable *pt;
+	struct proctable_stats st;
+	const struct image *p;
+
+	pfs = procfs_create(root);
+	pt = proctable_create(100, 0, pfs);
+	rec(pt, mk(1400, 1, now - 100, 0, 10, "/bin/old", "old", NULL));
+	proctable_sweep(pt); /* 1400 is not in /proc */
+	ck_assert_ptr_null(parent_at(pt, 1401, 1400, now + 100, 0, 20));
+	proctable_stats(pt, &st);
+	ck_assert_uint_eq(st.reused, 1);
+	/* a child that exec'd before the sweep still finds it */
+	p = parent_at(pt, 1402, 1400, now - 5, 0, 15);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->executable, "/bin/old");
+	/* replay has no sweeps that look at /proc: nothing is gone */
+	proctable_free(pt);
+	pt = proctable_create(100, 0, NULL);
+	rec(pt, mk(1400, 1, now - 100, 0, 10, "/bin/old", "old", NULL));
+	proctable_sweep(pt);
+	ck_assert_ptr_nonnull(parent_at(pt, 1401, 1400, now + 100, 0, 20));
+	proctable_free(pt);
+	procfs_free(pfs);
+}
+END_TEST
+
 /* Live eviction: after a sweep, dead entries that no live process descends
  * from go first, then entries newer than the sweep, then live ones. */
 START_TEST(pt_evict_live)
@@ -1440,6 +1473,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tc, pt_proc_stale_stream);
 	tcase_add_test(tc, pt_proc_child_start);
 	tcase_add_test(tc, pt_proc_fork);
+	tcase_add_test(tc, pt_gone_before_child);
 	tcase_add_test(tc, pt_evict_live);
 	suite_add_tcase(s, tc);
 	return s;
