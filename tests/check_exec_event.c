@@ -473,6 +473,28 @@ START_TEST(test_argv_argc_mismatch)
 	ck_assert(o.trunc);
 	asm_out_free(&o);
 
+	/* two lengths for one argument */
+	ck_assert_int_eq(assemble(&o, "argc", "1", "a0_len", "4", "a0_len", "4",
+				  "a0[0]", "\"ab\"", "a0[1]", "\"cd\"", NULL),
+			 0);
+	check_args(&o, 1, "abcd");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
+	/* a length for an argument that never came, before and after */
+	ck_assert_int_eq(
+		assemble(&o, "argc", "1", "a0", "\"x\"", "a1_len", "4", NULL),
+		0);
+	check_args(&o, 1, "x");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+	ck_assert_int_eq(
+		assemble(&o, "argc", "2", "a0_len", "4", "a1", "\"y\"", NULL),
+		0);
+	check_args(&o, 1, "y");
+	ck_assert(o.trunc);
+	asm_out_free(&o);
+
 	/* aN_len disagreeing with a whole value */
 	ck_assert_int_eq(
 		assemble(&o, "argc", "1", "a0_len", "5", "a0", "\"abc\"", NULL),
@@ -1009,6 +1031,34 @@ START_TEST(test_event_fork)
 }
 END_TEST
 
+START_TEST(test_event_fork_s390x)
+{
+	/* s390x (arch=80000016, clone=120) passes the stack in a0 and the
+	 * flags in a1 */
+	static const char fmt[] =
+		"type=SYSCALL msg=audit(1700000006.000:%d): arch=80000016 "
+		"syscall=120 success=yes exit=%d a0=%s a1=%s a2=0 a3=0 "
+		"items=0 ppid=1 pid=77 auid=0 uid=0 gid=0 euid=0 suid=0 "
+		"fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"sh\" "
+		"exe=\"/usr/bin/sh\" key=(null)\n";
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+	char text[1024];
+
+	/* a thread: CLONE_THREAD in a1, whatever a0 holds */
+	snprintf(text, sizeof(text), fmt, 1, 78, "0", "3d0f00");
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_OTHER);
+	/* a process: a stack address with bit 16 set in a0 */
+	snprintf(text, sizeof(text), fmt, 2, 79, "3ffff010000", "1200011");
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_FORK);
+	ck_assert_int_eq(ev.fork_parent, 77);
+	ck_assert_int_eq(ev.fork_child, 79);
+	ck_assert_uint_eq(st.forks, 1);
+}
+END_TEST
+
 START_TEST(test_event_other)
 {
 	static const char text[] =
@@ -1190,6 +1240,7 @@ static Suite *exec_event_suite(void)
 	tcase_add_test(te, test_event_i386_and_quoted_scalars);
 	tcase_add_test(te, test_event_failed_exec);
 	tcase_add_test(te, test_event_fork);
+	tcase_add_test(te, test_event_fork_s390x);
 	tcase_add_test(te, test_event_other);
 	tcase_add_test(te, test_event_malformed);
 	tcase_add_test(te, test_event_feed);
