@@ -9,7 +9,8 @@
 #     error and no definite leak.
 #  3. Deliberately broken input (truncated lines, garbage, huge lines,
 #     binary bytes, absurd argc and indexes) replays with exit 0, and
-#     garbage around a real dracut start does not lose its alert.
+#     garbage around a real dracut start does not lose its alert; some of
+#     it also under valgrind.
 # Output, when there is any, must be JSON lines. Without the samples, part
 # 1 and 2 are skipped: the script exits 77 if part 3 passed, 1 otherwise.
 . "$(dirname "$0")/lib.sh"
@@ -246,6 +247,16 @@ replay "absurd argc and argument indexes" "$tmp/argc.log"
 	printf 'type=EOE msg=audit(1700000005.000:2000):\n'
 } >"$tmp/many.log"
 replay "10,000 arguments" "$tmp/many.log"
+
+# The broken inputs again under valgrind: no memory error, no definite leak.
+if command -v valgrind >/dev/null 2>&1; then
+	for f in garbage-good.log binary.log argc.log half.log; do
+		replay "valgrind $f" "$tmp/$f" valgrind -q --error-exitcode=1 \
+			--leak-check=full --errors-for-leak-kinds=definite
+	done
+else
+	echo "SKIP: valgrind on broken input (no valgrind)"
+fi
 
 if [ "$have_samples" = 0 ]; then
 	finish || exit 1
