@@ -446,11 +446,74 @@ static size_t script_index(char *const *argv, size_t argc, const char *comm)
 	return 0;
 }
 
-/* Fill executable and interpreter from exe, argv, comm and cwd. */
-static int set_executable(struct image *img)
+/* Whether path ends with "/" followed by tail. */
+static bool ends_with_component(const char *path, const char *tail)
+{
+	size_t pl = strlen(path), tl = strlen(tail);
+
+	return pl > tl && path[pl - tl - 1] == '/' &&
+	       strcmp(path + pl - tl, tail) == 0;
+}
+
+/*
+ * A script run by a relative path, from a cwd the process may have left
+ * since: find the file among its open descriptors (bash keeps its script
+ * on fd 255, dash on fd 10 and up). rel is the cleaned relative path; a
+ * descriptor whose target ends with it (or, for "../x", with its basename)
+ * matches, the highest first. Returns a new string, or NULL.
+ */
+static char *script_from_fds(int dfd, const char *rel)
+{
+	const char *tail = rel;
+	char *best = NULL, *target;
+	long bestfd = -1, fd;
+	struct dirent *de;
+	int fdd;
+	DIR *d;
+
+	while (strncmp(tail, "../", 3) == 0)
+		tail += 3;
+	if (strcmp(tail, "..") == 0 || !*tail)
+		return NULL;
+	fdd = openat(dfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fdd < 0)
+		return NULL;
+	d = fdopendir(fdd);
+	if (!d) {
+		close(fdd);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		fd = strtol(de->d_name, NULL, 10);
+		if (fd <= bestfd)
+			continue;
+		target = readlink_dup(fdd, de->d_name);
+		if (target && target[0] == '/' &&
+		    ends_with_component(target, tail)) {
+			free(best);
+			best = target;
+			bestfd = fd;
+		} else {
+			free(target);
+		}
+	}
+	closedir(d);
+	return best;
+}
+
+/*
+ * Fill executable and interpreter from exe, argv, comm and cwd. For a
+ * script given by a relative path, its open descriptor wins over the
+ * current cwd, which need not be the cwd it was started from.
+ */
+static int set_executable(struct image *img, int dfd)
 {
 	size_t si = script_index(img->args, img->argc, img->comm);
 	const char *interp;
+	char *rel, *found = NULL;
+	int ret;
 
 	if (si) {
 		interp = img->exe ? img->exe : img->args[0];
@@ -460,7 +523,17 @@ static int set_executable(struct image *img)
 			img->interpreter = strdup(interp);
 		if (!img->interpreter)
 			return -1;
-		return image_set_executable(img, img->args[si], img->cwd);
+		if (img->args[si][0] != '/') {
+			rel = image_clean_path(img->args[si], NULL);
+			if (!rel)
+				return -1;
+			found = script_from_fds(dfd, rel);
+			free(rel);
+		}
+		ret = image_set_executable(img, found ? found : img->args[si],
+					   img->cwd);
+		free(found);
+		return ret;
 	}
 	if (img->exe)
 		return image_set_executable(img, img->exe, NULL);
@@ -526,7 +599,7 @@ struct image *procfs_read(struct procfs *pfs, pid_t pid)
 
 	img->exe = readlink_dup(dfd, "exe");
 	img->cwd = readlink_dup(dfd, "cwd");
-	if (set_executable(img) != 0)
+	if (set_executable(img, dfd) != 0)
 		goto fail;
 
 	/* a pid reused while we read shows a different start time */

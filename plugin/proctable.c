@@ -357,15 +357,16 @@ static void chain_insert(struct proctable *pt, struct pt_node *node,
 		if (e->older)
 			list_move_tail(pt, e->older, PT_SPARE);
 	}
-	if (!trim || node->n <= PT_CHAIN_MAX)
-		return;
-	for (last = node->newest; last->older; last = last->older)
-		;
-	if (last == e)
-		for (last = node->newest; last->older != e; last = last->older)
+	while (trim && node->n > PT_CHAIN_MAX) {
+		for (last = node->newest; last->older; last = last->older)
 			;
-	entry_free(pt, last);
-	pt->st.evicted++;
+		if (last == e)
+			for (last = node->newest; last->older != e;
+			     last = last->older)
+				;
+		entry_free(pt, last);
+		pt->st.evicted++;
+	}
 }
 
 /* The newest entry of node that precedes key, or NULL. */

@@ -125,6 +125,18 @@ static void fake_proc(const struct fp *p)
 	}
 }
 
+/* Give a fake process an open descriptor fd naming target. */
+static void fake_fd(pid_t pid, int fd, const char *target)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%d/fd", root, (int)pid);
+	if (mkdir(path, 0755) != 0)
+		ck_assert_int_eq(errno, EEXIST);
+	snprintf(path, sizeof(path), "%s/%d/fd/%d", root, (int)pid, fd);
+	ck_assert_int_eq(symlink(target, path), 0);
+}
+
 static void fake_gone(pid_t pid)
 {
 	char dir[PATH_MAX];
@@ -364,6 +376,57 @@ START_TEST(procfs_script_short_name)
 }
 END_TEST
 
+/* A script run by a relative path whose process has changed directory:
+ * the descriptor that holds the script names it; lacking one, the cwd. */
+START_TEST(procfs_script_fd)
+{
+	struct fp p = {.pid = 55,
+		       .ppid = 1,
+		       .start = 700,
+		       .comm = "build.sh",
+		       .exe = "/usr/bin/bash",
+		       .cwd = "/boot",
+		       .argv = {"/bin/bash", "./build.sh", "all", NULL}};
+	struct fp q = {.pid = 56,
+		       .ppid = 1,
+		       .start = 700,
+		       .comm = "x.sh",
+		       .exe = "/usr/bin/dash",
+		       .cwd = "/",
+		       .argv = {"/bin/sh", "../tools/x.sh", NULL}};
+	struct procfs *pfs;
+	struct image *img;
+
+	fake_proc(&p);
+	fake_proc(&q);
+	pfs = procfs_create(root);
+	/* no fd directory: the cwd it has now */
+	img = procfs_read(pfs, 55);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_str_eq(img->executable, "/boot/build.sh");
+	image_free(img);
+
+	fake_fd(55, 0, "/dev/pts/0");
+	fake_fd(55, 3, "/home/u/notbuild.sh");
+	fake_fd(55, 255, "/home/u/build.sh");
+	fake_fd(55, 7, "/srv/build.sh");
+	img = procfs_read(pfs, 55);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_str_eq(img->executable, "/home/u/build.sh");
+	ck_assert_str_eq(img->interpreter, "/usr/bin/bash");
+	image_free(img);
+
+	/* "../tools/x.sh": fd 10 ends with tools/x.sh; fd 11 is another x.sh */
+	fake_fd(56, 10, "/opt/tools/x.sh");
+	fake_fd(56, 11, "/opt/other/x.sh (deleted)");
+	img = procfs_read(pfs, 56);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_str_eq(img->executable, "/opt/tools/x.sh");
+	image_free(img);
+	procfs_free(pfs);
+}
+END_TEST
+
 /* Odd comm in stat, a deleted exe, a title without NUL, a kernel thread. */
 START_TEST(procfs_odd)
 {
@@ -540,11 +603,12 @@ START_TEST(procfs_real_self)
 }
 END_TEST
 
-/* Start prog with argv, stdin a pipe whose write end *wfd we keep. Wait
+/* Start prog with argv in dir (NULL: here), stdin a pipe whose write end
+ * *wfd we keep. Wait
  * until the kernel names it comm. Returns the pid, or -1 (exec refused:
  * a noexec temporary directory). */
-static pid_t spawn_wait(const char *prog, char *const argv[], const char *comm,
-			int *wfd)
+static pid_t spawn_wait(const char *dir, const char *prog, char *const argv[],
+			const char *comm, int *wfd)
 {
 	char path[64], buf[64];
 	int fds[2], tries;
@@ -558,6 +622,8 @@ static pid_t spawn_wait(const char *prog, char *const argv[], const char *comm,
 		dup2(fds[0], 0);
 		close(fds[0]);
 		close(fds[1]);
+		if (dir && chdir(dir) != 0)
+			_exit(126);
 		execv(prog, argv);
 		_exit(127);
 	}
@@ -611,7 +677,7 @@ START_TEST(procfs_real_script)
 	put_file(script, "#!/bin/sh\nread x\n", 17);
 	ck_assert_int_eq(chmod(script, 0755), 0);
 
-	pid = spawn_wait(script, argv_s, "real-parent.sh", &wfd);
+	pid = spawn_wait(NULL, script, argv_s, "real-parent.sh", &wfd);
 	if (pid < 0) {
 		fprintf(stderr,
 			"procfs_real_script: cannot exec in %s, "
@@ -654,7 +720,7 @@ START_TEST(procfs_real_script)
 	image_free(c);
 	reap(pid, wfd);
 
-	pid = spawn_wait("/bin/sh", argv_e, "sh", &wfd);
+	pid = spawn_wait(NULL, "/bin/sh", argv_e, "sh", &wfd);
 	ck_assert_msg(pid > 0, "/bin/sh %s did not start", script);
 	img = procfs_read(pfs, pid);
 	ck_assert_ptr_nonnull(img);
@@ -662,6 +728,50 @@ START_TEST(procfs_real_script)
 	ck_assert_str_eq(img->executable, sh);
 	ck_assert_ptr_null(img->interpreter);
 	ck_assert_str_eq(img->args[1], script);
+	image_free(img);
+	reap(pid, wfd);
+	procfs_free(pfs);
+}
+END_TEST
+
+/* A script started as "./real-moved.sh" that then did "cd /": the shell
+ * keeps the script open, and that descriptor names it, not the new cwd. */
+START_TEST(procfs_real_script_moved)
+{
+	char script[PATH_MAX + 32], dir[PATH_MAX], path[64], cwd[16];
+	char *argv_s[] = {(char *)"./real-moved.sh", NULL};
+	struct procfs *pfs = procfs_create(NULL);
+	struct image *img;
+	ssize_t n = 0;
+	pid_t pid;
+	int wfd, tries;
+
+	ck_assert_ptr_nonnull(realpath(root, dir));
+	snprintf(script, sizeof(script), "%s/real-moved.sh", dir);
+	put_file(script, "#!/bin/sh\ncd /\nread x\n", 22);
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	pid = spawn_wait(dir, "./real-moved.sh", argv_s, "real-moved.sh", &wfd);
+	if (pid < 0) {
+		fprintf(stderr,
+			"procfs_real_script_moved: cannot exec in %s, "
+			"skipped\n",
+			dir);
+		procfs_free(pfs);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
+	for (tries = 0; tries < 1000; tries++) {
+		n = readlink(path, cwd, sizeof(cwd) - 1);
+		if (n == 1 && cwd[0] == '/')
+			break;
+		usleep(10000);
+	}
+	ck_assert_int_eq(n, 1);
+	img = procfs_read(pfs, pid);
+	ck_assert_ptr_nonnull(img);
+	ck_assert_str_eq(img->cwd, "/");
+	ck_assert_str_eq(img->args[1], "./real-moved.sh");
+	ck_assert_str_eq(img->executable, script);
 	image_free(img);
 	reap(pid, wfd);
 	procfs_free(pfs);
@@ -1440,12 +1550,14 @@ static Suite *procfs_suite(void)
 	tcase_add_test(tc, procfs_explicit_interpreter);
 	tcase_add_test(tc, procfs_explicit_dollar0);
 	tcase_add_test(tc, procfs_script_short_name);
+	tcase_add_test(tc, procfs_script_fd);
 	tcase_add_test(tc, procfs_odd);
 	tcase_add_test(tc, procfs_gone);
 	tcase_add_test(tc, procfs_time);
 	tcase_add_test(tc, procfs_foreach_pids);
 	tcase_add_test(tc, procfs_real_self);
 	tcase_add_test(tc, procfs_real_script);
+	tcase_add_test(tc, procfs_real_script_moved);
 	suite_add_tcase(s, tc);
 	return s;
 }
