@@ -17,8 +17,12 @@ void procfs_free(struct procfs *pfs);
 /*
  * Read /proc/PID (cmdline, exe, comm, stat, status, cwd) into a new image
  * with source IMAGE_SRC_PROC and start_ticks set. A #! script is reported
- * as the executable, its interpreter in image->interpreter. Returns NULL if
- * the process is gone or unreadable; the caller frees with image_free.
+ * as the executable, its interpreter in image->interpreter (the kernel names
+ * the task after the script, and argv holds the interpreter then the
+ * script). A script handed to an interpreter ("sh script", where comm is
+ * "sh") is not: there the interpreter is what was executed, exactly as the
+ * audit stream reports it, and args show the script. Returns NULL if the
+ * process is gone or unreadable; the caller frees with image_free.
  */
 struct image *procfs_read(struct procfs *pfs, pid_t pid);
 
