@@ -227,3 +227,260 @@ audit_wait_quiet()
 		}
 		exit 1;' "$1" "${2:-500}"
 }
+
+# ---------------------------------------------------------------- e2e
+# The helpers below run inside run.sh's private mount namespace. They use
+# E2E_BASE (a private tmpfs), ALERTS (the plugin's alert file), ARRIVALS
+# (what the watcher saw), PLUGIN_PID, and count into E2E_PASS/E2E_FAIL.
+
+E2E_PASS=0
+E2E_FAIL=0
+E2E_SLEEP_FD=
+declare -A E2E_STATE
+
+# e2e_ok NAME: one check passed
+e2e_ok()
+{
+	E2E_PASS=$((E2E_PASS + 1))
+	echo "ok   - $*"
+}
+
+# e2e_fail NAME WHY...: one check failed; the run goes on
+e2e_fail()
+{
+	E2E_FAIL=$((E2E_FAIL + 1))
+	echo "FAIL - $*"
+}
+
+# e2e_sleep SECONDS: sleep without an exec (read with a timeout on a fifo
+# that never has data), so that polling does not feed the audit stream
+e2e_sleep()
+{
+	if [ -z "$E2E_SLEEP_FD" ]; then
+		mkfifo "$E2E_BASE/sleep.fifo"
+		exec {E2E_SLEEP_FD}<>"$E2E_BASE/sleep.fifo"
+	fi
+	read -r -t "$1" -u "$E2E_SLEEP_FD" _ 2>/dev/null
+	return 0
+}
+
+# e2e_mark NAME: print a fresh marker, an argument that names one run
+E2E_SEQ=0
+e2e_mark()
+{
+	E2E_SEQ=$((E2E_SEQ + 1))
+	printf 'E2EMARK-v%s-%s-%d-%d' "${E2E_V:-0}" "$1" "$E2E_SEQ" "$$"
+}
+
+# jarr ARG...: the arguments as a JSON array of strings (jq 1.6 takes an
+# argument such as -p after --args for an option, so one jq per argument)
+jarr()
+{
+	local a out=
+	for a in "$@"; do
+		out+=${out:+,}$(printf '%s' "$a" | jq -Rs .) || return 1
+	done
+	printf '[%s]\n' "$out"
+}
+
+# e2e_watch: start the watcher. It tails ALERTS and, for each complete line,
+# appends to ARRIVALS "<arrival ms> TAB <latency ms> TAB <line>", where the
+# latency is the arrival time less the alert's @timestamp (the exec's audit
+# time), and touches E2E_BASE/seen/MARKER for every marker in the line.
+e2e_watch()
+{
+	mkdir -p "$E2E_BASE/seen"
+	perl -MTime::HiRes=time,sleep -MTime::Local=timegm -e '
+		my ($in, $out, $seen) = @ARGV;
+		$| = 1;
+		open(my $o, ">>", $out) or die "$out: $!";
+		$o->autoflush(1);
+		my ($fh, $buf) = (undef, "");
+		while (1) {
+			if (!$fh) {
+				# open() vivifies its handle even when it fails
+				open(my $h, "<", $in) or do { sleep(0.001); next };
+				$fh = $h;
+			}
+			my $n = sysread($fh, my $chunk, 1 << 20);
+			if (!$n) { sleep(0.001); next; }
+			my $now = int(time() * 1000);
+			$buf .= $chunk;
+			while ((my $i = index($buf, "\n")) >= 0) {
+				my $line = substr($buf, 0, $i + 1, "");
+				my $lat = "-";
+				if ($line =~ /"\@timestamp":"(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)\.(\d+)Z"/) {
+					my $t = timegm($6, $5, $4, $3, $2 - 1, $1) * 1000 + $7;
+					$lat = $now - $t;
+				}
+				print $o "$now\t$lat\t$line";
+				while ($line =~ /(E2EMARK-[A-Za-z0-9_.-]+)/g) {
+					open(my $t, ">", "$seen/$1"); close($t);
+				}
+			}
+		}' "$ALERTS" "$ARRIVALS" "$E2E_BASE/seen" &
+	E2E_WATCH_PID=$!
+}
+
+# e2e_wait_seen MARKER [SECONDS]: wait until an alert line names MARKER
+e2e_wait_seen()
+{
+	local i n=$((${2:-10} * 50))
+	for ((i = 0; i < n; i++)); do
+		[ -e "$E2E_BASE/seen/$1" ] && return 0
+		e2e_sleep 0.02
+	done
+	return 1
+}
+
+# e2e_alerts_of MARKER: the alerts whose process.args hold MARKER exactly
+e2e_alerts_of()
+{
+	grep -F -- "$1" "$ALERTS" 2>/dev/null |
+		jq -c --arg m "$1" 'select(any(.process.args[]; . == $m))'
+}
+
+# e2e_snap: have the plugin write its state report (SIGUSR1) and load the
+# counters into E2E_STATE. Returns 1 if no report comes within 5 s.
+e2e_snap()
+{
+	local i k v
+	rm -f "$E2E_BASE/state"
+	kill -USR1 "$PLUGIN_PID" 2>/dev/null || return 1
+	for ((i = 0; i < 250; i++)); do
+		[ -s "$E2E_BASE/state" ] && break
+		e2e_sleep 0.02
+	done
+	[ -s "$E2E_BASE/state" ] || return 1
+	E2E_STATE=()
+	while IFS='=' read -r k v; do
+		k=${k// /}
+		v=${v# }
+		E2E_STATE[$k]=$v
+	done <"$E2E_BASE/state"
+}
+
+# e2e_control: run a dracut that alerts (bash -c, marker argument) and wait
+# for its alert: every event before it has then been handled. Returns 1 if
+# it does not come within 10 s.
+e2e_control()
+{
+	local m
+	m=$(e2e_mark control)
+	/usr/bin/bash -c "dracut --help $m >/dev/null; true"
+	e2e_wait_seen "$m" 10
+}
+
+# e2e_expect_alert NAME MARKER EXE ARGS_JSON PEXE PARGS_JSON [PPID]: wait for
+# the one alert whose process.args hold MARKER and compare its process and
+# parent fields with what the scenario ran: executable, name (basename),
+# args, args_count, command_line (args joined by spaces), and the parent's
+# pid when given. Records the latency.
+e2e_expect_alert()
+{
+	local name=$1 m=$2 exe=$3 args=$4 pexe=$5 pargs=$6 ppid=${7:-}
+	local docs n diffs lat
+	if ! e2e_wait_seen "$m" 10; then
+		e2e_fail "$name: no alert within 10 s"
+		return
+	fi
+	docs=$(e2e_alerts_of "$m")
+	n=$(printf '%s' "$docs" | grep -c '^{')
+	if [ "$n" != 1 ]; then
+		e2e_fail "$name: $n alerts hold the marker, want 1"
+		return
+	fi
+	if ! diffs=$(printf '%s\n' "$docs" | jq -r --arg exe "$exe" \
+		--argjson args "$args" --arg pexe "$pexe" \
+		--argjson pargs "$pargs" --arg ppid "$ppid" '
+		def chk(f; a; b):
+			if a == b then empty
+			else "\(f): got \(a | tojson | .[0:160]), want \(b | tojson | .[0:160])"
+			end;
+		chk("process.executable"; .process.executable; $exe),
+		chk("process.name"; .process.name; $exe | split("/") | last),
+		chk("process.args"; .process.args; $args),
+		chk("process.args_count"; .process.args_count; $args | length),
+		chk("process.command_line"; .process.command_line;
+		    $args | join(" ")),
+		chk("process.parent.executable"; .process.parent.executable;
+		    $pexe),
+		chk("process.parent.name"; .process.parent.name;
+		    $pexe | split("/") | last),
+		chk("process.parent.args"; .process.parent.args; $pargs),
+		chk("process.parent.args_count"; .process.parent.args_count;
+		    $pargs | length),
+		chk("process.parent.command_line";
+		    .process.parent.command_line; $pargs | join(" ")),
+		if $ppid == "" then empty
+		else chk("process.parent.pid"; .process.parent.pid;
+			 $ppid | tonumber) end' 2>&1); then
+		e2e_fail "$name: cannot compare (jq: ${diffs:0:200})"
+		return
+	fi
+	if [ -n "$diffs" ]; then
+		e2e_fail "$name:"
+		printf '%s\n' "$diffs" | sed 's/^/       /'
+		return
+	fi
+	lat=$(grep -F -- "$m" "$ARRIVALS" | head -n 1 | cut -f 2)
+	echo "$lat $name" >>"$E2E_BASE/latency"
+	e2e_ok "$name (alert in ${lat} ms)"
+}
+
+# e2e_expect_none NAME MARKER NEXCLUDED: after a scenario that must raise no
+# alert, run the control dracut and wait for its alert (the plugin has then
+# caught up), check that no alert holds MARKER, and that the plugin's
+# counters moved as they must: NEXCLUDED more dracut execs excluded by the
+# rule, none with an unknown parent, one alert (the control). Call e2e_snap
+# before the scenario.
+e2e_expect_none()
+{
+	local name=$1 m=$2 nexcl=$3
+	local -A before
+	local k d why=
+	for k in candidates excluded parents_unknown alerts; do
+		before[$k]=${E2E_STATE[$k]:-0}
+	done
+	if ! e2e_control; then
+		e2e_fail "$name: the control alert did not come within 10 s"
+		return
+	fi
+	if [ -n "$(e2e_alerts_of "$m")" ]; then
+		e2e_fail "$name: an alert was raised"
+		e2e_alerts_of "$m" | jq -c '{process: {executable:
+			.process.executable, parent: .process.parent}}' |
+			cut -c 1-400 | sed 's/^/       /'
+		return
+	fi
+	if ! e2e_snap; then
+		e2e_fail "$name: no state report from the plugin"
+		return
+	fi
+	d=$((E2E_STATE[excluded] - before[excluded]))
+	[ "$d" = "$nexcl" ] || why="$why excluded +$d (want +$nexcl);"
+	d=$((E2E_STATE[parents_unknown] - before[parents_unknown]))
+	[ "$d" = 0 ] || why="$why parents_unknown +$d (want +0);"
+	d=$((E2E_STATE[alerts] - before[alerts]))
+	[ "$d" = 1 ] || why="$why alerts +$d (want +1, the control);"
+	d=$((E2E_STATE[candidates] - before[candidates]))
+	[ "$d" = $((nexcl + 1)) ] ||
+		why="$why candidates +$d (want +$((nexcl + 1)));"
+	if [ -n "$why" ]; then
+		e2e_fail "$name: no alert, but the counters say:$why"
+		return
+	fi
+	e2e_ok "$name (no alert; excluded +$nexcl)"
+}
+
+# e2e_standin PATH [BODY]: write an executable #!/bin/sh stand-in at PATH
+# that runs BODY (default: dracut --help "$E2E_MARK") as a child
+e2e_standin()
+{
+	local path=$1
+	local body=${2:-'dracut --help "$E2E_MARK" >/dev/null'}
+	mkdir -p "$(dirname "$path")"
+	printf '#!/bin/sh\n# stand-in written by tests/e2e\n%s\nexit 0\n' \
+		"$body" >"$path"
+	chmod 0755 "$path"
+}

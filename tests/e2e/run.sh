@@ -1,0 +1,280 @@
+#!/bin/bash
+# run.sh - end-to-end tests: a real auditd runs the plugin, real processes run
+#
+# Starts a private auditd (auditd -n -c DIR) whose plugin_dir holds the
+# project's plugin/audisp-dracut.conf (path = $PLUGIN, args = -c a private
+# config that writes alerts to a file and to syslog with "@cee: "), loads
+# rules.d/ with auditctl, and runs every scenario group (alerts.sh,
+# exclusions.sh, boundaries.sh) for rule version 1 and then 7. Each alert
+# is checked against what the scenario really ran; each no-alert scenario
+# is followed by a control dracut that does alert, so the plugin has caught
+# up before absence is asserted. A real rsyslogd with mmjsonparse receives
+# the syslog output (syslog.sh). Prints the exec-to-alert latency (median,
+# maximum; fails above 1 s) and "e2e: N passed, M failed".
+#
+# Everything runs under flock /tmp/audisp-dracut-audit.lock, inside a
+# private mount namespace: overlays on /usr, /etc, /var and /tmp and a
+# private /dev keep the host untouched (the rule's paths, /dev/log). Exits
+# 77 when kernel audit cannot be used here (not root, no audit, another
+# audit daemon). Environment: top_srcdir, PLUGIN; E2E_VERSIONS="1 7".
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
+PLUGIN=${PLUGIN:-${top_builddir:-$top_srcdir}/audisp-dracut}
+export top_srcdir PLUGIN
+. "$here/lib.sh"
+
+# ---------------------------------------------------------------- outside
+if [ -z "${E2E_INNER:-}" ]; then
+	if reason=$(audit_skip_reason); then
+		echo "SKIP: e2e: $reason"
+		exit 77
+	fi
+	for t in jq perl unshare flock mount; do
+		if ! command -v "$t" >/dev/null 2>&1; then
+			echo "SKIP: e2e: $t is not installed"
+			exit 77
+		fi
+	done
+	if ! unshare --mount --propagation private true 2>/dev/null; then
+		echo "SKIP: e2e: cannot create a mount namespace"
+		exit 77
+	fi
+	if ! grep -qw overlay /proc/filesystems &&
+	   ! modprobe overlay 2>/dev/null; then
+		echo "SKIP: e2e: the kernel has no overlay filesystem"
+		exit 77
+	fi
+	if [ ! -x "$PLUGIN" ]; then
+		echo "e2e: no plugin binary at $PLUGIN" >&2
+		exit 1
+	fi
+	PLUGIN=$(cd "$(dirname "$PLUGIN")" && pwd)/$(basename "$PLUGIN")
+	# The private tmpfs is mounted on this directory inside the namespace;
+	# outside it stays empty. The pid file lets this side stop a daemon
+	# that the inside could not (killed).
+	base=$(mktemp -d /run/audisp-dracut-e2e.XXXXXX) || exit 1
+	pidfile=$base.pids
+	: >"$pidfile"
+	E2E_INNER=1 E2E_BASE=$base E2E_PIDFILE=$pidfile PLUGIN=$PLUGIN \
+		flock "$AUDIT_LOCK" unshare --mount --propagation private \
+		bash "$0" "$@"
+	rc=$?
+	while read -r what pid; do
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			echo "e2e: stopping leftover $what (pid $pid)" >&2
+			kill -TERM "$pid" 2>/dev/null
+			[ "$what" = auditd ] && flock "$AUDIT_LOCK" auditctl -D \
+				>/dev/null 2>&1
+		fi
+	done <"$pidfile"
+	rm -f "$pidfile"
+	rmdir "$base" 2>/dev/null || rm -rf --one-file-system "$base"
+	exit $rc
+fi
+
+# ---------------------------------------------------------------- inside
+# Checked again under the lock: another test may have started a daemon.
+if reason=$(audit_skip_reason); then
+	echo "SKIP: e2e: $reason"
+	exit 77
+fi
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C
+B=$E2E_BASE
+RS_PID=
+E2E_WATCH_PID=
+PLUGIN_PID=
+
+e2e_cleanup()
+{
+	audit_stop
+	[ -n "$E2E_WATCH_PID" ] && kill "$E2E_WATCH_PID" 2>/dev/null
+	[ -n "$RS_PID" ] && kill "$RS_PID" 2>/dev/null
+	[ -n "$RS_PID" ] && wait "$RS_PID" 2>/dev/null
+	# background scenario processes still running
+	jobs -p | xargs -r kill 2>/dev/null
+	if [ -n "${E2E_KEEP:-}" ]; then
+		mkdir -p "$E2E_KEEP"
+		cp -a "$B/." "$E2E_KEEP/" 2>/dev/null
+		echo "e2e: kept the work files in $E2E_KEEP"
+	fi
+	# the mounts go with the namespace
+}
+trap e2e_cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# A private tmpfs for every file of the test, then overlays on the trees
+# where scenarios place files the rule names (writes land in the tmpfs).
+mount -t tmpfs -o mode=0755,size=512m audisp-dracut-e2e "$B" || exit 1
+for d in usr etc var tmp; do
+	mkdir -p "$B/ov/$d/up" "$B/ov/$d/work"
+	if ! mount -t overlay "e2e-$d" \
+		-o "lowerdir=/$d,upperdir=$B/ov/$d/up,workdir=$B/ov/$d/work" \
+		"/$d"; then
+		echo "SKIP: e2e: cannot mount an overlay on /$d"
+		exit 77
+	fi
+done
+
+# A private /dev: a few device nodes bound from the host, the host's
+# /dev/pts, and /dev/log pointing at the private rsyslogd's socket. auditd
+# and the plugin, started below, run in this namespace.
+mkdir -p "$B/dev"
+devnodes="null zero full random urandom tty ptmx"
+for n in $devnodes; do
+	[ -e "/dev/$n" ] || continue
+	: >"$B/dev/$n"
+	mount --bind "/dev/$n" "$B/dev/$n"
+done
+mkdir -p "$B/devpts"
+mount --bind /dev/pts "$B/devpts" 2>/dev/null
+mount -t tmpfs -o mode=0755,size=1m e2e-dev /dev || exit 1
+for n in $devnodes; do
+	[ -e "$B/dev/$n" ] || continue
+	: >"/dev/$n"
+	mount --bind "$B/dev/$n" "/dev/$n"
+done
+mkdir /dev/pts /dev/shm
+mount --bind "$B/devpts" /dev/pts 2>/dev/null
+mount -t tmpfs -o mode=1777,size=16m e2e-shm /dev/shm
+ln -s /proc/self/fd /dev/fd
+ln -s fd/0 /dev/stdin
+ln -s fd/1 /dev/stdout
+ln -s fd/2 /dev/stderr
+ln -s "$B/log.sock" /dev/log
+
+ALERTS=$B/alerts/alerts.json
+ARRIVALS=$B/arrivals
+: >"$ARRIVALS"
+: >"$B/latency"
+mkdir -p "$B/alerts" "$B/s"
+
+. "$here/syslog.sh"
+. "$here/alerts.sh"
+. "$here/exclusions.sh"
+. "$here/boundaries.sh"
+
+e2e_syslog_start
+
+# e2e_start_plugin V: start a private auditd whose plugin_dir holds the
+# project's plugin entry for $PLUGIN with rule version V, load rules.d/,
+# and wait for the plugin to raise a first alert.
+e2e_start_plugin()
+{
+	local v=$1 dir=$B/audit-v$1 m
+	mkdir -p "$dir"
+	audit_write_conf "$dir" ENRICHED
+	cat >"$B/plugin-v$v.conf" <<EOF
+output = file,syslog
+output_file = $ALERTS
+syslog_ident = audisp-dracut-e2e
+syslog_facility = local4
+syslog_priority = warning
+syslog_cee = yes
+rule_version = $v
+rate_limit_alerts = 0
+state_file = $B/state
+EOF
+	chmod 0600 "$B/plugin-v$v.conf"
+	sed -e "s|^path = .*|path = $PLUGIN|" \
+		"$top_srcdir/plugin/audisp-dracut.conf" >"$dir/plugins/audisp-dracut.conf"
+	echo "args = -c $B/plugin-v$v.conf" >>"$dir/plugins/audisp-dracut.conf"
+	chmod 0640 "$dir/plugins/audisp-dracut.conf"
+	if ! audit_start "$dir"; then
+		e2e_fail "v$v: auditd did not start"
+		return 1
+	fi
+	echo "auditd $AUDITD_PID" >>"$E2E_PIDFILE"
+	if ! audit_load_rules "$top_srcdir"/rules.d/*.rules; then
+		e2e_fail "v$v: auditctl -R rules.d/*.rules failed"
+		return 1
+	fi
+	local i
+	for ((i = 0; i < 100; i++)); do
+		PLUGIN_PID=$(pgrep -P "$AUDITD_PID" -f "$PLUGIN" | head -n 1)
+		[ -n "$PLUGIN_PID" ] && break
+		e2e_sleep 0.05
+	done
+	if [ -z "$PLUGIN_PID" ]; then
+		e2e_fail "v$v: auditd did not start the plugin"
+		cat "$dir/auditd.out"
+		return 1
+	fi
+	m=$(e2e_mark start)
+	/usr/bin/bash -c "dracut --help $m >/dev/null; true"
+	if ! e2e_wait_seen "$m" 15; then
+		e2e_fail "v$v: the plugin (pid $PLUGIN_PID) raised no first alert"
+		cat "$dir/auditd.out"
+		return 1
+	fi
+	if [ "$(jq -r '.rule.version' < <(e2e_alerts_of "$m"))" != "$v" ]; then
+		e2e_fail "v$v: the first alert does not carry rule.version $v"
+	fi
+	e2e_ok "v$v: auditd $AUDITD_PID started the plugin (pid $PLUGIN_PID), rules.d loaded, first alert"
+	return 0
+}
+
+# e2e_stop_plugin V: check that the plugin ran all along (auditd did not
+# have to restart it), stop auditd, delete the rules.
+e2e_stop_plugin()
+{
+	local v=$1 now
+	now=$(pgrep -P "$AUDITD_PID" -f "$PLUGIN" | head -n 1)
+	if [ "$now" = "$PLUGIN_PID" ]; then
+		e2e_ok "v$v: the plugin ran throughout (no restart)"
+	else
+		e2e_fail "v$v: plugin pid $PLUGIN_PID is now '${now}': it was restarted"
+	fi
+	audit_stop
+	if grep -qi 'error\|fatal\|segv\|abort' "$B/audit-v$v/auditd.out"; then
+		echo "auditd/plugin stderr for v$v:"
+		sed 's/^/  /' "$B/audit-v$v/auditd.out" | head -n 20
+	fi
+}
+
+e2e_watch
+echo "watcher $E2E_WATCH_PID" >>"$E2E_PIDFILE"
+echo "rsyslogd $RS_PID" >>"$E2E_PIDFILE"
+
+for E2E_V in ${E2E_VERSIONS:-1 7}; do
+	echo "# rule version $E2E_V"
+	if e2e_start_plugin "$E2E_V"; then
+		e2e_group_alerts "$E2E_V"
+		e2e_group_exclusions "$E2E_V"
+		e2e_group_boundaries "$E2E_V"
+		[ "$E2E_V" = 1 ] && e2e_syslog_check
+		e2e_stop_plugin "$E2E_V"
+	fi
+	audit_stop
+done
+
+# ---------------------------------------------------------------- latency
+if [ -s "$B/latency" ]; then
+	read -r n med max < <(awk '$1 ~ /^-?[0-9]+$/ { print $1 }' \
+		"$B/latency" | sort -n | awk '
+		{ v[NR] = $1 }
+		END {
+			if (NR == 0) { print 0, "-", "-"; exit }
+			m = (NR % 2) ? v[(NR + 1) / 2] : \
+				(v[NR / 2] + v[NR / 2 + 1]) / 2
+			print NR, m, v[NR]
+		}')
+	echo "latency (exec to alert line in the file, $n alerts):" \
+		"median $med ms, max $max ms (targets: median <= 50 ms, max <= 1000 ms)"
+	sort -n "$B/latency" | tail -n 3 | sed 's/^/  slowest: /'
+	if [ "$n" -gt 0 ] && [ "$max" -le 1000 ]; then
+		e2e_ok "latency: max $max ms <= 1000 ms"
+	else
+		e2e_fail "latency: max $max ms > 1000 ms"
+	fi
+	if [ "$n" -gt 0 ] && awk -v m="$med" 'BEGIN { exit !(m > 50) }'; then
+		echo "note: median $med ms is above the 50 ms target"
+	fi
+else
+	e2e_fail "latency: no alert was measured"
+fi
+
+echo "e2e: $E2E_PASS passed, $E2E_FAIL failed"
+[ "$E2E_FAIL" -eq 0 ]
