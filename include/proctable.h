@@ -43,7 +43,7 @@ struct proctable *proctable_create(size_t max_entries, size_t max_image_bytes,
 				   struct procfs *pfs);
 void proctable_free(struct proctable *pt);
 
-/* Change the caps (on reload); shrinking evicts at the next insert. */
+/* Change the caps (on reload); shrinking evicts down to them at once. */
 void proctable_set_limits(struct proctable *pt, size_t max_entries,
 			  size_t max_image_bytes);
 

@@ -332,6 +332,15 @@ static void make_room(struct proctable *pt, size_t incoming)
 			break;
 }
 
+/* Evict until the table is within its caps. */
+static void evict_to_caps(struct proctable *pt)
+{
+	while (pt->st.entries &&
+	       (pt->st.entries > pt->max_entries || pt->bytes > pt->max_total))
+		if (!evict_one(pt))
+			break;
+}
+
 /*
  * Put e into node's chain at its key's place. If it becomes the newest, the
  * previous newest is superseded; if it is not the newest, it is itself.
@@ -429,13 +438,14 @@ void proctable_free(struct proctable *pt)
 	free(pt);
 }
 
-/* Change the caps; a max_entries of 0 means 1 (see proctable.h). */
+/* Change the caps, evicting down to them; a max_entries of 0 means 1. */
 void proctable_set_limits(struct proctable *pt, size_t max_entries,
 			  size_t max_image_bytes)
 {
 	pt->max_entries = max_entries ? max_entries : 1;
 	pt->max_bytes = max_image_bytes;
 	pt->max_total = pt->max_entries * PROCTABLE_ENTRY_BYTES;
+	evict_to_caps(pt);
 }
 
 /* Record a successful exec (see proctable.h). */
@@ -865,10 +875,7 @@ void proctable_sweep(struct proctable *pt)
 		}
 		free(c.live);
 	}
-	while (pt->st.entries &&
-	       (pt->st.entries > pt->max_entries || pt->bytes > pt->max_total))
-		if (!evict_one(pt))
-			break;
+	evict_to_caps(pt);
 }
 
 /* Copy the counters (see proctable.h). */

@@ -1105,11 +1105,16 @@ START_TEST(pt_evict_replay)
 	ck_assert_ptr_nonnull(parent_at(pt, 99, 51, 11, 0, 100));
 	ck_assert_ptr_nonnull(parent_at(pt, 99, 52, 11, 0, 100));
 
-	/* shrinking evicts on the next insert, down to the cap */
+	/* shrinking evicts at once, down to the cap: the oldest go (51,
+	 * then 50b) and 52 stays; one more exec then replaces it */
 	proctable_set_limits(pt, 1, 0);
+	proctable_stats(pt, &st);
+	ck_assert_uint_eq(st.entries, 1);
+	ck_assert_ptr_nonnull(parent_at(pt, 99, 52, 11, 0, 100));
 	rec(pt, mk(53, 1, 10, 0, 5, "/bin/53", "x", NULL));
 	proctable_stats(pt, &st);
 	ck_assert_uint_eq(st.entries, 1);
+	ck_assert_ptr_null(parent_at(pt, 99, 52, 11, 0, 100));
 	ck_assert_ptr_nonnull(parent_at(pt, 99, 53, 11, 0, 100));
 	proctable_free(pt);
 }
@@ -1173,6 +1178,105 @@ START_TEST(pt_byte_budget)
 	ck_assert_ptr_nonnull(parent_at(pt, 99, 91, 11, 0, 100));
 	ck_assert_ptr_nonnull(parent_at(pt, 99, 92, 11, 0, 100));
 	proctable_free(pt);
+}
+END_TEST
+
+/*
+ * Random execs, forks, lookups, sweeps and cap changes over 64 pids (so
+ * reuse, pid == ppid and cycles are everywhere), with a fixed seed, in
+ * replay and then live over a fake /proc whose processes come and go. What
+ * must hold whatever happens: the caps, a parent whose pid is the child's
+ * ppid and (from the stream) an earlier serial, and ancestry that ends.
+ */
+static void random_run(struct procfs *pfs, unsigned seed, unsigned ops)
+{
+	struct proctable *pt = proctable_create(50, 300, pfs);
+	const struct image *p, *anc[16];
+	struct proctable_stats st;
+	uint64_t serial = 1;
+	size_t cap = 50, n, k;
+	struct image *c;
+	bool alive[64] = {false};
+	unsigned i;
+
+	for (i = 0; i < ops; i++) {
+		pid_t pid = (pid_t)(rand_r(&seed) % 64);
+		pid_t ppid = (pid_t)(rand_r(&seed) % 64);
+		int op = rand_r(&seed) % 100;
+		int64_t t = (int64_t)(serial / 50);
+
+		serial++;
+		if (op < 45) {
+			rec(pt, mk(pid, ppid, t, (uint32_t)(serial % 1000),
+				   serial, "/bin/x", "x", "y", NULL));
+		} else if (op < 65) {
+			ck_assert_int_eq(
+				proctable_fork(pt, ppid, pid, BTIME + t,
+					       (uint32_t)(serial % 1000),
+					       serial),
+				0);
+		} else if (op < 92) {
+			c = mk(pid, ppid, t, (uint32_t)(serial % 1000), serial,
+			       "/usr/bin/dracut", "dracut", NULL);
+			p = proctable_parent(pt, c);
+			if (p) {
+				ck_assert_int_eq(p->pid, ppid);
+				ck_assert(p->source == IMAGE_SRC_FORK ||
+					  p->serial < serial);
+			}
+			n = proctable_ancestry(pt, c, anc, 16);
+			ck_assert_uint_le(n, 16);
+			for (k = 1; k < n; k++)
+				ck_assert_int_eq(anc[k]->pid, anc[k - 1]->ppid);
+			image_free(c);
+		} else if (op < 95 && pfs && pid > 0) {
+			/* a process appears on pid, or goes */
+			if (alive[pid]) {
+				fake_gone(pid);
+			} else {
+				struct fp f = {
+					.pid = pid,
+					.ppid = ppid,
+					.start =
+						ticks(t, 0) +
+						(uint64_t)(rand_r(&seed) % 300),
+					.comm = "x.sh",
+					.exe = "/bin/sh",
+					.cwd = "/",
+					.argv = {"sh", "x.sh", NULL}};
+
+				fake_proc(&f);
+			}
+			alive[pid] = !alive[pid];
+		} else if (op < 99) {
+			proctable_sweep(pt);
+			proctable_stats(pt, &st);
+			ck_assert_uint_le(st.entries, cap);
+		} else {
+			cap = 1 + (size_t)(rand_r(&seed) % 80);
+			proctable_set_limits(pt, cap, 300);
+		}
+		proctable_stats(pt, &st);
+		if (!pfs)
+			ck_assert_uint_le(st.entries, cap);
+	}
+	/* every path was taken */
+	ck_assert_uint_gt(st.parents_stream, 0);
+	ck_assert_uint_gt(st.parents_unknown, 0);
+	ck_assert_uint_gt(st.evicted, 0);
+	ck_assert_uint_gt(st.reused, 0);
+	if (pfs)
+		ck_assert_uint_gt(st.parents_proc, 0);
+	proctable_free(pt);
+}
+
+START_TEST(pt_random)
+{
+	struct procfs *pfs = procfs_create(root);
+
+	random_run(NULL, 12345, 20000);
+	random_run(pfs, 777, 5000);
+	procfs_free(pfs);
 }
 END_TEST
 
@@ -1580,6 +1684,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tc, pt_evict_replay);
 	tcase_add_test(tc, pt_chain_and_bytes);
 	tcase_add_test(tc, pt_byte_budget);
+	tcase_add_test(tc, pt_random);
 	tcase_add_test(tc, pt_seed);
 	tcase_add_test(tc, pt_proc_script_and_late);
 	tcase_add_test(tc, pt_proc_stale_stream);
