@@ -35,9 +35,10 @@ struct proctable_stats {
 
 /*
  * Create a table holding at most max_entries images, each copied with at
- * most max_image_bytes of strings (0: no cap), and within the budget above. pfs is used in live mode for
- * the /proc fallback and may be NULL (replay: never read /proc); the table
- * does not own it. Returns NULL on ENOMEM; free with proctable_free.
+ * most max_image_bytes of strings (0: no cap), and within the budget above.
+ * pfs is used in live mode for the /proc fallback and may be NULL (replay:
+ * never read /proc); the table does not own it. Returns NULL on ENOMEM;
+ * free with proctable_free.
  */
 struct proctable *proctable_create(size_t max_entries, size_t max_image_bytes,
 				   struct procfs *pfs);
