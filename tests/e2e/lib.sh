@@ -12,8 +12,10 @@ AUDIT_DIR=
 AUDIT_ENABLED_BEFORE=
 AUDIT_RULES_LOADED=
 
-# audit_skip_reason: print why kernel audit cannot be used here, or nothing
-# (and return 1) when it can.
+# audit_skip_reason [nodaemon]: print why kernel audit cannot be used here,
+# or nothing (and return 1) when it can. With "nodaemon", a running audit
+# daemon is not a reason (check that again under the lock, where a daemon
+# can only be foreign).
 audit_skip_reason()
 {
 	if [ "$(id -u)" != 0 ]; then
@@ -35,7 +37,8 @@ audit_skip_reason()
 	fi
 	local pid
 	pid=$(printf '%s\n' "$st" | awk '$1 == "pid" { print $2 }')
-	if [ -n "$pid" ] && [ "$pid" != 0 ] && kill -0 "$pid" 2>/dev/null; then
+	if [ "${1:-}" != nodaemon ] && [ -n "$pid" ] && [ "$pid" != 0 ] &&
+	   kill -0 "$pid" 2>/dev/null; then
 		echo "another audit daemon (pid $pid) owns the kernel audit socket"
 		return 0
 	fi

@@ -27,11 +27,11 @@ export top_srcdir PLUGIN
 
 # ---------------------------------------------------------------- outside
 if [ -z "${E2E_INNER:-}" ]; then
-	if reason=$(audit_skip_reason); then
+	if reason=$(audit_skip_reason nodaemon); then
 		echo "SKIP: e2e: $reason"
 		exit 77
 	fi
-	for t in jq perl unshare flock mount; do
+	for t in jq perl unshare flock mount pgrep python3; do
 		if ! command -v "$t" >/dev/null 2>&1; then
 			echo "SKIP: e2e: $t is not installed"
 			exit 77
@@ -163,7 +163,7 @@ e2e_syslog_start
 # and wait for the plugin to raise a first alert.
 e2e_start_plugin()
 {
-	local v=$1 dir=$B/audit-v$1 m
+	local v=$1 dir=$B/audit-v$1 m args
 	mkdir -p "$dir"
 	audit_write_conf "$dir" ENRICHED
 	cat >"$B/plugin-v$v.conf" <<EOF
@@ -173,14 +173,25 @@ syslog_ident = audisp-dracut-e2e
 syslog_facility = local4
 syslog_priority = warning
 syslog_cee = yes
-rule_version = $v
 rate_limit_alerts = 0
 state_file = $B/state
 EOF
 	chmod 0600 "$B/plugin-v$v.conf"
-	sed -e "s|^path = .*|path = $PLUGIN|" \
-		"$top_srcdir/plugin/audisp-dracut.conf" >"$dir/plugins/audisp-dracut.conf"
-	echo "args = -c $B/plugin-v$v.conf" >>"$dir/plugins/audisp-dracut.conf"
+	# the project's plugins.d entry, with path and args for this test;
+	# version 1 is chosen in the config file, the others on the command
+	# line, so that both ways are used. auditd passes at most 2 args
+	# (auditd-plugins(5)): "-c FILE --rule-version N" would lose the
+	# last two, so the long forms with "=" are used.
+	args="-c $B/plugin-v$v.conf"
+	if [ "$v" = 1 ]; then
+		echo "rule_version = $v" >>"$B/plugin-v$v.conf"
+	else
+		args="--config=$B/plugin-v$v.conf --rule-version=$v"
+	fi
+	sed -e "s|^path = .*|path = $PLUGIN|" -e '/^args *=/d' \
+		"$top_srcdir/plugin/audisp-dracut.conf" \
+		>"$dir/plugins/audisp-dracut.conf"
+	echo "args = $args" >>"$dir/plugins/audisp-dracut.conf"
 	chmod 0640 "$dir/plugins/audisp-dracut.conf"
 	if ! audit_start "$dir"; then
 		e2e_fail "v$v: auditd did not start"
