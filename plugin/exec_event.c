@@ -620,8 +620,9 @@ struct ev_fields {
 	bool have_pid, have_ppid;
 	long long pid, ppid;
 	char *cwd;
-	char *path0;
-	bool have_path0, have_cwd, have_execve;
+	char *path0; /* PATH item 0: what execve was asked to run */
+	char *path1; /* PATH item 1: a script's interpreter, as in #! */
+	bool have_path0, have_path1, have_cwd, have_execve;
 };
 
 /* Find the first SYSCALL record and classify it from its arch= and
@@ -823,9 +824,9 @@ static int read_cwd(auparse_state_t *au, struct ev_fields *f)
 
 static int read_path(auparse_state_t *au, struct ev_fields *f)
 {
-	bool item0 = false;
+	int item = -1;
 
-	if (f->have_path0 || auparse_first_field(au) <= 0)
+	if ((f->have_path0 && f->have_path1) || auparse_first_field(au) <= 0)
 		return 0;
 	do {
 		const char *n = auparse_get_field_name(au);
@@ -836,12 +837,18 @@ static int read_path(auparse_state_t *au, struct ev_fields *f)
 			continue;
 		if (strcmp(n, "item") == 0) {
 			v = scalar(v, buf, sizeof(buf));
-			if (!v || strcmp(v, "0") != 0)
+			if (v && strcmp(v, "0") == 0 && !f->have_path0)
+				item = 0;
+			else if (v && strcmp(v, "1") == 0 && !f->have_path1)
+				item = 1;
+			else
 				return 0;
-			item0 = true;
-		} else if (item0 && strcmp(n, "name") == 0) {
+		} else if (item == 0 && strcmp(n, "name") == 0) {
 			f->have_path0 = true;
 			return decode_value(v, &f->path0);
+		} else if (item == 1 && strcmp(n, "name") == 0) {
+			f->have_path1 = true;
+			return decode_value(v, &f->path1);
 		}
 	} while (auparse_next_field(au) > 0);
 	return 0;
@@ -851,6 +858,7 @@ static void ev_fields_clear(struct ev_fields *f)
 {
 	free(f->cwd);
 	free(f->path0);
+	free(f->path1);
 }
 
 static int malformed(struct exec_event_stats *st, const au_event_t *e,
@@ -868,6 +876,23 @@ static int malformed(struct exec_event_stats *st, const au_event_t *e,
 static bool is_at_fdcwd(const struct ev_fields *f)
 {
 	return f->have_a0 && (int32_t)(uint32_t)f->a0 == EE_AT_FDCWD;
+}
+
+/*
+ * Was this the exec of a #! script? The kernel then logs the script as PATH
+ * item 0 and the interpreter named on the #! line as item 1, and rewrites
+ * argv to "interpreter [optional-arg] script args...". A binary reached
+ * through a symlink (/bin/sh -> dash) also has exe= differ from item 0, but
+ * its argv is the caller's own, so exe= is no interpreter there.
+ */
+static bool is_script(const struct image *img, const struct ev_fields *f)
+{
+	if (!f->path0 || !f->path1 || img->argc < 2)
+		return false;
+	if (strcmp(img->args[0], f->path1) != 0)
+		return false;
+	return strcmp(img->args[1], f->path0) == 0 ||
+	       (img->argc >= 3 && strcmp(img->args[2], f->path0) == 0);
 }
 
 /* Choose img->executable and img->interpreter from what the records said. */
@@ -895,8 +920,7 @@ static int resolve_executable(struct image *img, struct ev_fields *f)
 		if (image_set_executable(img, path, NULL) < 0)
 			return -1;
 	}
-	if (f->success && img->exe && img->executable &&
-	    strcmp(img->exe, img->executable) != 0) {
+	if (f->success && img->exe && is_script(img, f)) {
 		img->interpreter = strdup(img->exe);
 		if (!img->interpreter)
 			return -1;

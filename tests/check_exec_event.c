@@ -797,7 +797,63 @@ START_TEST(test_event_execveat)
 	snprintf(text, sizeof(text), fmt, "ffffffffffffff9c", "\"bin/x\"");
 	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
 	ck_assert_str_eq(ev.image->executable, "/home/bin/x");
-	ck_assert_str_eq(ev.image->interpreter, "/opt/bin/tool");
+	/* exe= differs (bin/x is a link to tool) but argv was not rewritten
+	 * to an interpreter's: no script, so no interpreter */
+	ck_assert_ptr_null(ev.image->interpreter);
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_script_arg_and_symlink)
+{
+	/* "#!/usr/bin/env python3": argv becomes env, its argument, then the
+	 * script; PATH item 1 is /usr/bin/env */
+	static const char env_text[] =
+		"type=SYSCALL msg=audit(1700000004.000:20): arch=c000003e "
+		"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=3 "
+		"ppid=10 pid=12 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"tool.py\" "
+		"exe=\"/usr/bin/env\" key=(null)\n"
+		"type=EXECVE msg=audit(1700000004.000:20): argc=4 "
+		"a0=\"/usr/bin/env\" a1=\"python3\" a2=\"/opt/tool.py\" "
+		"a3=\"-v\"\n"
+		"type=CWD msg=audit(1700000004.000:20): cwd=\"/\"\n"
+		"type=PATH msg=audit(1700000004.000:20): item=0 "
+		"name=\"/opt/tool.py\" inode=3 dev=08:01 mode=0100755 "
+		"ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+		"type=PATH msg=audit(1700000004.000:20): item=1 "
+		"name=\"/usr/bin/env\" inode=4 dev=08:01 mode=0100755 "
+		"ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n";
+	/* /bin/sh is a link to dash: exe= differs from PATH item 0, but argv
+	 * is the caller's, so there is no interpreter */
+	static const char link_text[] =
+		"type=SYSCALL msg=audit(1700000004.000:21): arch=c000003e "
+		"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+		"ppid=10 pid=13 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+		"egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"sh\" "
+		"exe=\"/usr/bin/dash\" key=(null)\n"
+		"type=EXECVE msg=audit(1700000004.000:21): argc=3 a0=\"sh\" "
+		"a1=\"-c\" a2=\"true\"\n"
+		"type=CWD msg=audit(1700000004.000:21): cwd=\"/\"\n"
+		"type=PATH msg=audit(1700000004.000:21): item=0 "
+		"name=\"/bin/sh\" inode=3 dev=08:01 mode=0100755 "
+		"ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n"
+		"type=PATH msg=audit(1700000004.000:21): item=1 "
+		"name=\"/lib64/ld-linux-x86-64.so.2\" inode=4 dev=08:01 "
+		"mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n";
+	struct exec_event ev;
+	struct exec_event_stats st = {0};
+
+	ck_assert_int_eq(parse_one(env_text, &ev, &st), 0);
+	ck_assert_str_eq(ev.image->executable, "/opt/tool.py");
+	ck_assert_str_eq(ev.image->name, "tool.py");
+	ck_assert_str_eq(ev.image->interpreter, "/usr/bin/env");
+	image_free(ev.image);
+
+	ck_assert_int_eq(parse_one(link_text, &ev, &st), 0);
+	ck_assert_str_eq(ev.image->executable, "/bin/sh");
+	ck_assert_str_eq(ev.image->exe, "/usr/bin/dash");
+	ck_assert_ptr_null(ev.image->interpreter);
 	image_free(ev.image);
 }
 END_TEST
@@ -1232,6 +1288,7 @@ static Suite *exec_event_suite(void)
 	tcase_add_test(te, test_event_basic_raw);
 	tcase_add_test(te, test_event_relative_paths);
 	tcase_add_test(te, test_event_script);
+	tcase_add_test(te, test_event_script_arg_and_symlink);
 	tcase_add_test(te, test_event_no_path);
 	tcase_add_test(te, test_event_no_execve_record);
 	tcase_add_test(te, test_event_execveat);
