@@ -120,7 +120,8 @@ EOF
 	for ((i = 0; i < n; i++)); do
 		/usr/bin/true
 	done
-	echo go >"$B/s/go"
+	# a parent that never started must not hang the test on the fifo
+	timeout 10 sh -c 'echo go >"$1"' sh "$B/s/go"
 	wait "$pid"
 	e2e_expect_alert "v$1 alert: parent started $n execs earlier" "$m" \
 		/usr/bin/dracut "$(dracut_args "$m")" "$s" \
