@@ -3,6 +3,7 @@
 #define INPUT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core.h"
 
@@ -17,11 +18,16 @@ struct input_hooks {
  * Read audit records in string format from fd until EOF or until
  * hooks->poll asks to stop, feeding auparse and handing events to core.
  * live: plugin mode (age events so each one is delivered at once; tick the
- * core every second). Lines starting with '#' are comments and skipped.
+ * core every second). Lines starting with '#' are comments and skipped;
+ * other lines that do not start as an audit record are counted and dropped.
  * Every pending event is flushed before returning. Returns 0 at EOF or on
  * request, -1 on a read error (logged).
  */
 int input_run(int fd, bool live, struct core *core,
 	      const struct input_hooks *hooks);
+
+/* Input lines dropped so far because they were not audit records (each
+ * counted and logged with rate limiting). */
+uint64_t input_garbage_lines(void);
 
 #endif /* INPUT_H */

@@ -8,6 +8,7 @@
 #include "alert.h"
 #include "core.h"
 #include "exec_event.h"
+#include "input.h"
 #include "log.h"
 #include "proctable.h"
 #include "procfs.h"
@@ -291,6 +292,8 @@ void core_report(struct core *core, FILE *fp)
 	fprintf(fp, "forks = %llu\n", (unsigned long long)core->st.forks);
 	fprintf(fp, "parse_errors = %llu\n",
 		(unsigned long long)core->st.parse_errors);
+	fprintf(fp, "input_garbage = %llu\n",
+		(unsigned long long)input_garbage_lines());
 	fprintf(fp, "args_truncated = %llu\n",
 		(unsigned long long)core->st.args_truncated);
 	fprintf(fp, "candidates = %llu\n",

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,15 +19,96 @@
 struct input {
 	auparse_state_t *au;
 	char *buf;
-	size_t len;   /* bytes held in buf */
-	bool at_bol;  /* the next byte starts a line */
-	bool comment; /* skipping a '#' line that spans reads */
+	size_t len;  /* bytes held in buf */
+	bool at_bol; /* the next byte starts a line */
+	bool skip;   /* dropping a line that spans reads */
 };
 
+static struct log_limit lim_garbage = LOG_LIMIT_INIT;
+static uint64_t garbage_lines;
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Skip one or more digits at *p. */
+static bool digits(const char **p, const char *end)
+{
+	const char *q = *p;
+
+	while (q < end && is_digit(*q))
+		q++;
+	if (q == *p)
+		return false;
+	*p = q;
+	return true;
+}
+
+static bool literal(const char **p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
+		return false;
+	*p += n;
+	return true;
+}
+
 /*
- * Feed the complete lines of buf[0..len) to auparse, skipping '#' lines.
- * Contiguous runs of lines are fed in one call. Returns how many bytes
- * were consumed; a trailing partial line is left for the next read.
+ * Does the line start as an audit record does,
+ *   [node=NAME ]type=NAME msg=audit(SEC.MSEC:SERIAL):
+ * ? Anything else (a truncated line, a stray byte, a log's own comments)
+ * is dropped here: libauparse 3.0.9 leaks memory on some such lines.
+ */
+static bool is_record(const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	if (literal(&p, end, "node=")) {
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
+		if (!literal(&p, end, " "))
+			return false;
+	}
+	if (!literal(&p, end, "type="))
+		return false;
+	if (p == end || *p == ' ')
+		return false;
+	while (p < end && *p != ' ' && *p != '\n')
+		p++;
+	return literal(&p, end, " msg=audit(") && digits(&p, end) &&
+	       literal(&p, end, ".") && digits(&p, end) &&
+	       literal(&p, end, ":") && digits(&p, end) &&
+	       literal(&p, end, "):");
+}
+
+/* Count and report a line that is not an audit record. */
+static void input_garbage(const char *line, size_t len)
+{
+	int show = len > 40 ? 40 : (int)len;
+	int i;
+
+	garbage_lines++;
+	if (len && line[len - 1] == '\n')
+		show = --len > 40 ? 40 : (int)len;
+	for (i = 0; i < show; i++)
+		if ((unsigned char)line[i] < 0x20 ||
+		    (unsigned char)line[i] >= 0x7f)
+			break;
+	log_limited(&lim_garbage,
+		    "input line %llu is not an audit record, dropped: '%.*s%s'",
+		    (unsigned long long)garbage_lines, i, line,
+		    i < (int)len ? "..." : "");
+}
+
+/*
+ * Feed the complete lines of buf[0..len) to auparse. Lines starting with
+ * '#' are comments; other lines that are not audit records are counted and
+ * dropped. Contiguous runs of good lines are fed in one call. Returns how
+ * many bytes were consumed; a trailing partial line is left for the next
+ * read (unless it is longer than INPUT_MAX_LINE, which is fed, or dropped,
+ * in pieces).
  */
 static size_t input_feed_lines(struct input *in, const char *buf, size_t len,
 			       bool eof)
@@ -34,28 +116,36 @@ static size_t input_feed_lines(struct input *in, const char *buf, size_t len,
 	size_t pos = 0, run = 0;
 
 	while (pos < len) {
-		const char *nl;
+		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t end;
 
-		if (in->at_bol && buf[pos] == '#')
-			in->comment = true;
-		nl = memchr(buf + pos, '\n', len - pos);
 		if (!nl && !eof && len - pos < INPUT_MAX_LINE)
 			break; /* wait for the rest of the line */
 		end = nl ? (size_t)(nl - buf) + 1 : len;
-		if (in->comment) {
+		if (in->at_bol) {
+			in->skip = buf[pos] == '#' ||
+				   !is_record(buf + pos, end - pos);
+			if (in->skip && buf[pos] != '#' &&
+			    !(end - pos == 1 && buf[pos] == '\n'))
+				input_garbage(buf + pos, end - pos);
+		}
+		if (in->skip) {
 			if (pos > run)
 				auparse_feed(in->au, buf + run, pos - run);
 			run = end;
 		}
 		in->at_bol = nl != NULL;
-		if (nl)
-			in->comment = false;
 		pos = end;
 	}
 	if (pos > run)
 		auparse_feed(in->au, buf + run, pos - run);
 	return pos;
+}
+
+/* Lines dropped because they were not audit records. */
+uint64_t input_garbage_lines(void)
+{
+	return garbage_lines;
 }
 
 /* Read what fd has now. Returns bytes read, 0 at EOF, -1 when it would

@@ -37,6 +37,9 @@ void log_set_debug(bool on)
 }
 
 static void log_vwrite(int prio, const char *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void log_vwrite(int prio, const char *err, const char *fmt, va_list ap)
 {
 	char msg[1024];
 
