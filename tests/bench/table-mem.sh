@@ -3,7 +3,7 @@
 #
 # Usage: table-mem.sh [BINARY]
 # BINARY defaults to $top_builddir/tests/bench/table_mem (make bench builds
-# it). Runs two workloads at the default caps (65536 entries, 4096 bytes per
+# it). Runs two workloads at the default caps (32768 entries, 4096 bytes per
 # image): typical images (~100-byte command lines) and long ones (~4 KB, a
 # compiler's). Fails if the table outgrows its budget (entries and
 # 1024 bytes per entry on average) or the process's peak RSS outgrows the
@@ -46,6 +46,6 @@ run() {
 		}' || return 1
 }
 
-run typical 1000000 65536 4096 0 || status=1
-run long-command-lines 1000000 65536 4096 4000 || status=1
+run typical 1000000 32768 4096 0 || status=1
+run long-command-lines 1000000 32768 4096 4000 || status=1
 exit $status
