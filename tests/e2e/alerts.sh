@@ -128,6 +128,29 @@ EOF
 		"$(jarr /bin/bash "$s" "$m")" "$pid"
 }
 
+# dracut in the middle of an exec storm: four loops of /usr/bin/true run
+# while bash -c starts dracut, so the alert's latency is measured while the
+# plugin is busy with other events.
+e2e_alert_storm()
+{
+	local m cmd pid i j n=${E2E_STORM_EXECS:-1500}
+	local -a storm=()
+	m=$(e2e_mark storm)
+	for i in 1 2 3 4; do
+		(for ((j = 0; j < n; j++)); do /usr/bin/true; done) &
+		storm+=($!)
+	done
+	e2e_sleep 0.5
+	cmd="dracut --help $m >/dev/null; true"
+	/usr/bin/bash -c "$cmd" &
+	pid=$!
+	wait "$pid"
+	e2e_expect_alert "v$1 alert: bash -c during an exec storm (4 x $n execs)" \
+		"$m" /usr/bin/dracut "$(dracut_args "$m")" /usr/bin/bash \
+		"$(jarr /usr/bin/bash -c "$cmd")" "$pid"
+	wait "${storm[@]}"
+}
+
 # e2e_group_alerts V: every true-positive scenario
 e2e_group_alerts()
 {
@@ -137,4 +160,5 @@ e2e_group_alerts()
 	e2e_alert_copy "$1"
 	e2e_alert_subshell "$1"
 	e2e_alert_long_parent "$1"
+	e2e_alert_storm "$1"
 }

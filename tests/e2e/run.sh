@@ -261,6 +261,8 @@ for E2E_V in ${E2E_VERSIONS:-1 7}; do
 	audit_stop
 done
 
+e2e_syslog_all
+
 # ---------------------------------------------------------------- latency
 if [ -s "$B/latency" ]; then
 	read -r n med max < <(awk '$1 ~ /^-?[0-9]+$/ { print $1 }' \

@@ -98,3 +98,30 @@ e2e_syslog_check()
 		grep -F -- "$m" "$RS_ALL" | cut -c 1-200 | sed 's/^/       /'
 	fi
 }
+
+# e2e_syslog_all: at the end, every alert in the file is strict JSON and
+# also arrived parsed through rsyslogd (rate limit off: both outputs get
+# every alert)
+e2e_syslog_all()
+{
+	local nfile nparsed missing
+	if ! nfile=$(jq -c '.auditd.sequence' "$ALERTS" | sort -n |
+		tee "$B/seq.file" | grep -c .); then
+		e2e_fail "alerts: the alert file is not one JSON document per line"
+		return
+	fi
+	if [ "$nfile" != "$(grep -c '' "$ALERTS")" ]; then
+		e2e_fail "alerts: some alert lines are not JSON documents"
+		return
+	fi
+	e2e_ok "alerts: all $nfile lines of the alert file are strict JSON"
+	jq -c '.auditd.sequence' "$RS_PARSED" 2>/dev/null | sort -n \
+		>"$B/seq.parsed"
+	nparsed=$(grep -c . "$B/seq.parsed")
+	missing=$(comm -23 "$B/seq.file" "$B/seq.parsed" | head -n 5 | tr '\n' ' ')
+	if [ -z "$missing" ]; then
+		e2e_ok "syslog: all $nfile alerts arrived parsed through rsyslogd ($nparsed parsed)"
+	else
+		e2e_fail "syslog: alerts missing from rsyslogd's parsed output (serials $missing)"
+	fi
+}
