@@ -16,7 +16,12 @@
 # private mount namespace: overlays on /usr, /etc, /var and /tmp and a
 # private /dev keep the host untouched (the rule's paths, /dev/log). Exits
 # 77 when kernel audit cannot be used here (not root, no audit, another
-# audit daemon). Environment: top_srcdir, PLUGIN; E2E_VERSIONS="1 7".
+# audit daemon). Environment: top_srcdir, PLUGIN (set by make check);
+# E2E_VERSIONS (default "1 7"), E2E_LONG_EXECS (3000), E2E_STORM_EXECS
+# (1500 per loop), E2E_KEEP=DIR (copy the work files there at the end; it
+# must be outside /usr, /etc, /var and /tmp, which are overlays here).
+# Run alone: sudo tests/e2e/run.sh (after make), or make check
+# TESTS=tests/e2e/run.sh.
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
