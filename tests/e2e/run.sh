@@ -170,7 +170,12 @@ e2e_start_plugin()
 {
 	local v=$1 dir=$B/audit-v$1 m args
 	mkdir -p "$dir"
-	audit_write_conf "$dir" ENRICHED
+	# version 1 runs on ENRICHED records, version 7 on RAW ones
+	if [ "$v" = 1 ]; then
+		audit_write_conf "$dir" ENRICHED
+	else
+		audit_write_conf "$dir" RAW
+	fi
 	cat >"$B/plugin-v$v.conf" <<EOF
 output = file,syslog
 output_file = $ALERTS
@@ -228,7 +233,7 @@ EOF
 	if [ "$(jq -r '.rule.version' < <(e2e_alerts_of "$m"))" != "$v" ]; then
 		e2e_fail "v$v: the first alert does not carry rule.version $v"
 	fi
-	e2e_ok "v$v: auditd $AUDITD_PID started the plugin (pid $PLUGIN_PID), rules.d loaded, first alert"
+	e2e_ok "v$v: auditd $AUDITD_PID ($(sed -n 's/^log_format = //p' "$dir/auditd.conf")) started the plugin (pid $PLUGIN_PID), rules.d loaded, first alert"
 	return 0
 }
 
