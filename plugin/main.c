@@ -135,8 +135,10 @@ static int load_config(const struct opts *opts, struct config *cfg)
 	if (opts->rule_version)
 		cfg->rule_version = opts->rule_version;
 	/* Replay is forensics: every alert in the log, none held back by a
-	 * wall-clock window that says nothing about the log's own time. */
-	if (opts->replay)
+	 * wall-clock window that says nothing about the log's own time;
+	 * unless a configuration named with -c asks for a limit. The
+	 * installed one is the live plugin's. */
+	if (opts->replay && !opts->config)
 		cfg->rate_limit_alerts = 0;
 	return 0;
 fail:
