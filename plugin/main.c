@@ -43,7 +43,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: audisp-dracut [-c FILE] [-r FILE|-] [-o SPEC] "
-		"[--rule-version N] [--check-config] [-V] [-h]\n"
+		"[--rule-version N] [--check-config] [-d] [-V] [-h]\n"
 		"  -c, --config FILE     configuration (default %s)\n"
 		"  -r, --replay FILE|-   replay an audit log or a captured "
 		"plugin stream\n"
@@ -154,16 +154,15 @@ static void reload(struct state *st)
 	log_info("reloading configuration");
 	if (load_config(st->opts, &st->cfg[next]) < 0) {
 		log_err("new configuration is invalid; keeping the running one");
-		return;
-	}
-	if (core_reconfigure(st->core, &st->cfg[next]) < 0) {
+	} else if (core_reconfigure(st->core, &st->cfg[next]) < 0) {
 		log_err("cannot apply the new configuration; keeping the "
 			"running one");
 		config_clear(&st->cfg[next]);
-		return;
+	} else {
+		config_clear(&st->cfg[st->cur]);
+		st->cur = next;
 	}
-	config_clear(&st->cfg[st->cur]);
-	st->cur = next;
+	/* SIGHUP is also logrotate's signal: reopen in every case */
 	core_reopen(st->core);
 }
 
