@@ -90,7 +90,17 @@ static const struct rule_meta meta_v7 = {
  * With glibc, the allocation numbered fail_at (0 is the next one) fails;
  * -1 means none does. json-c and libc allocate through these too. */
 
-#ifdef __GLIBC__
+/* AddressSanitizer owns malloc: no fault injection under it. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifdef __SANITIZE_ADDRESS__
+#define UNDER_ASAN 1
+#endif
+
+#if defined(__GLIBC__) && !defined(UNDER_ASAN)
 #define HAVE_FAULTS 1
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t size);
