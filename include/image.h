@@ -66,13 +66,21 @@ struct image *image_new(void);
 void image_free(struct image *img);
 
 /*
- * Deep-copy src into one allocation. If max_bytes is non-zero and the
- * strings do not fit, the argument list is cut at the byte where the budget
- * runs out (command_line follows the cut), and IMAGE_COPY_TRUNCATED is set.
- * Paths are always kept whole. Returns NULL on
+ * Deep-copy src into one allocation; command_line is rebuilt from the
+ * (kept) arguments, so it is present even if src has none. If max_bytes is
+ * non-zero and the strings do not fit, the argument list is cut at the byte
+ * where the budget runs out (command_line follows the cut), and
+ * IMAGE_COPY_TRUNCATED is set. Paths are always kept whole. Returns NULL on
  * ENOMEM; the caller frees the copy with image_free.
  */
 struct image *image_copy(const struct image *src, size_t max_bytes);
+
+/*
+ * As image_copy, but without command_line (NULL), so that each argument is
+ * stored once: the process table's compact form. image_copy of a packed
+ * image rebuilds the command line from its arguments.
+ */
+struct image *image_pack(const struct image *src, size_t max_bytes);
 
 /* Bytes an image's strings and arrays take (for memory accounting). */
 size_t image_size(const struct image *img);

@@ -60,10 +60,10 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child,
  * The parent image of child (which need not be in the table): from the
  * stream first, then from /proc in live mode, never an image of a process
  * that started after child (nor, in live mode, one that a sweep found gone
- * before child's exec). Returns a pointer owned by the table, or NULL
- * when unknown (counted). Lookups (this and proctable_ancestry) never free
- * an image: the pointer stays valid until the next proctable_exec, _fork,
- * _seed, _sweep or _free.
+ * before child's exec). Returns a full copy (command_line included) owned
+ * by the table, valid until the next proctable_parent call or the next
+ * proctable_exec, _fork, _seed, _sweep or _free; or NULL when unknown
+ * (counted).
  */
 const struct image *proctable_parent(struct proctable *pt,
 				     const struct image *child);
@@ -71,7 +71,10 @@ const struct image *proctable_parent(struct proctable *pt,
 /*
  * Fill out[0..max-1] with the ancestors of child, parent first, as far as
  * the table (and /proc in live mode) knows them, stopping at pid 1, a
- * cycle or an unknown process. Returns how many. Pointers as above.
+ * cycle or an unknown process. Returns how many. The images are the
+ * table's packed ones (command_line NULL; image_copy rebuilds it), valid
+ * until the next proctable_exec, _fork, _seed, _sweep or _free: ancestry
+ * lookups free nothing.
  */
 size_t proctable_ancestry(struct proctable *pt, const struct image *child,
 			  const struct image **out, size_t max);

@@ -131,20 +131,15 @@ static void core_candidate(struct core *core, const struct image *img)
 {
 	const struct image *anc[MAX_ANCESTRY];
 	struct alert_input in = {0};
-	struct image *parent = NULL;
-	const struct image *p;
+	const struct image *parent;
 	enum rule_verdict v;
 	size_t n = 0, depth;
 	char *json;
 	size_t len;
 
 	core->st.candidates++;
-	/* The table may change under a later lookup: keep a copy. */
-	p = proctable_parent(core->table, img);
-	if (p && !(parent = image_copy(p, 0))) {
-		log_err("out of memory: alert for pid %d lost", (int)img->pid);
-		return;
-	}
+	/* a full copy, valid until the next proctable_parent or insert */
+	parent = proctable_parent(core->table, img);
 	v = rule_eval(core->rule, img, parent);
 	switch (v) {
 	case RULE_ALERT:
@@ -153,15 +148,15 @@ static void core_candidate(struct core *core, const struct image *img)
 		core->st.parents_unknown++;
 		log_debug("dracut pid %d: parent %d unknown", (int)img->pid,
 			  (int)img->ppid);
-		goto out;
+		return;
 	case RULE_EXCLUDED:
 		core->st.excluded++;
-		goto out;
+		return;
 	case RULE_EXCEPTED:
 		core->st.excepted++;
-		goto out;
+		return;
 	case RULE_NOT_CANDIDATE:
-		goto out;
+		return;
 	}
 
 	depth = core->cfg->ancestry_depth;
@@ -171,7 +166,7 @@ static void core_candidate(struct core *core, const struct image *img)
 		n = proctable_ancestry(core->table, img, anc, depth);
 	in.proc = img;
 	in.parent = parent;
-	/* ancestry[0] is the parent; show the copy the rule decided on */
+	/* ancestry[0] is the parent: show the full copy the rule saw */
 	if (n)
 		anc[0] = parent;
 	in.ancestry = anc;
@@ -182,13 +177,11 @@ static void core_candidate(struct core *core, const struct image *img)
 	json = alert_build(&in, &len);
 	if (!json) {
 		log_err("out of memory: alert for pid %d lost", (int)img->pid);
-		goto out;
+		return;
 	}
 	core->st.alerts++;
 	sink_emit(core->sink, json, len);
 	free(json);
-out:
-	image_free(parent);
 }
 
 /* auparse's event-ready callback. */

@@ -58,6 +58,20 @@ static char **image_strings(struct image *img, char **out[IMAGE_NSTR])
 	return out[0];
 }
 
+/* The index of an earlier string of the image equal to string i, or -1.
+ * A packed copy stores equal strings once. */
+static int same_as_earlier(char **str[IMAGE_NSTR], size_t i)
+{
+	size_t j;
+
+	if (!*str[i])
+		return -1;
+	for (j = 0; j < i; j++)
+		if (*str[j] && strcmp(*str[j], *str[i]) == 0)
+			return (int)j;
+	return -1;
+}
+
 /* Bytes the image's strings and arrays take. */
 size_t image_size(const struct image *img)
 {
@@ -68,7 +82,8 @@ size_t image_size(const struct image *img)
 		return 0;
 	image_strings((struct image *)img, str);
 	for (i = 0; i < IMAGE_NSTR; i++)
-		n += slen(*str[i]);
+		if (!(img->flags & IMAGE_PACKED) || same_as_earlier(str, i) < 0)
+			n += slen(*str[i]);
 	if (img->args)
 		n += (img->argc + 1) * sizeof(char *);
 	for (i = 0; i < img->argc; i++)
@@ -87,9 +102,15 @@ static char *put(char **cursor, const char *s, size_t len)
 	return d;
 }
 
-/* Deep copy into one allocation, cut to max_bytes of strings if non-zero. */
-struct image *image_copy(const struct image *src, size_t max_bytes)
+/*
+ * Deep copy into one allocation, cut to max_bytes of strings if non-zero.
+ * with_cmdline: also build command_line (each kept argument then costs its
+ * bytes twice); otherwise command_line is left NULL.
+ */
+static struct image *copy_image(const struct image *src, size_t max_bytes,
+				bool with_cmdline)
 {
+	const size_t per_arg = with_cmdline ? 2 : 1;
 	char **sstr[IMAGE_NSTR], **dstr[IMAGE_NSTR];
 	size_t fixed = 0, argbytes = 0, keep = 0, lastlen = 0, i, total;
 	bool cut = false;
@@ -100,15 +121,21 @@ struct image *image_copy(const struct image *src, size_t max_bytes)
 		return NULL;
 	image_strings((struct image *)src, sstr);
 	for (i = 0; i < IMAGE_NSTR; i++)
-		fixed += slen(*sstr[i]);
-	/* Arguments cost twice: once in args, once in command_line. */
+		if (same_as_earlier(sstr, i) < 0)
+			fixed += slen(*sstr[i]);
+	/* With a command line, arguments cost twice: in args and in it. */
 	for (i = 0; i < src->argc; i++) {
 		size_t l = strlen(src->args[i]);
 
-		if (max_bytes && fixed + 2 * (argbytes + l + 1) > max_bytes) {
+		if (max_bytes &&
+		    fixed + per_arg * (argbytes + l + 1) > max_bytes) {
 			/* keep the head of this argument if any room is left */
-			size_t budget = max_bytes > fixed ? (max_bytes - fixed) / 2 : 0;
-			size_t room = budget > argbytes + 1 ? budget - argbytes - 1 : 0;
+			size_t budget = max_bytes > fixed ?
+						(max_bytes - fixed) / per_arg :
+						0;
+			size_t room = budget > argbytes + 1 ?
+					      budget - argbytes - 1 :
+					      0;
 
 			cut = true;
 			if (room > 0) {
@@ -123,7 +150,7 @@ struct image *image_copy(const struct image *src, size_t max_bytes)
 		lastlen = l;
 	}
 	total = sizeof(*dst) + (src->args ? (keep + 1) * sizeof(char *) : 0) +
-		fixed + 2 * argbytes + 1;
+		fixed + per_arg * argbytes + 1;
 	dst = malloc(total);
 	if (!dst)
 		return NULL;
@@ -138,9 +165,16 @@ struct image *image_copy(const struct image *src, size_t max_bytes)
 		cur += (keep + 1) * sizeof(char *);
 	}
 	image_strings(dst, dstr);
-	for (i = 0; i < IMAGE_NSTR; i++)
-		*dstr[i] = *sstr[i] ? put(&cur, *sstr[i], strlen(*sstr[i])) :
-				      NULL;
+	for (i = 0; i < IMAGE_NSTR; i++) {
+		int j = same_as_earlier(sstr, i);
+
+		if (j >= 0)
+			*dstr[i] = *dstr[j]; /* exe= is often the executable */
+		else
+			*dstr[i] = *sstr[i] ?
+					   put(&cur, *sstr[i], strlen(*sstr[i])) :
+					   NULL;
+	}
 	dst->name = NULL;
 	if (dst->executable) {
 		const char *slash = strrchr(dst->executable, '/');
@@ -156,7 +190,7 @@ struct image *image_copy(const struct image *src, size_t max_bytes)
 	if (dst->args)
 		dst->args[keep] = NULL;
 	dst->command_line = NULL;
-	if (keep) {
+	if (keep && with_cmdline) {
 		dst->command_line = cur;
 		for (i = 0; i < keep; i++) {
 			size_t l = strlen(dst->args[i]);
@@ -167,6 +201,18 @@ struct image *image_copy(const struct image *src, size_t max_bytes)
 		}
 	}
 	return dst;
+}
+
+/* Deep copy into one allocation, with command_line. */
+struct image *image_copy(const struct image *src, size_t max_bytes)
+{
+	return copy_image(src, max_bytes, true);
+}
+
+/* Deep copy into one allocation, without command_line. */
+struct image *image_pack(const struct image *src, size_t max_bytes)
+{
+	return copy_image(src, max_bytes, false);
 }
 
 /* Clean a path lexically, joining a relative one to an absolute cwd. */

@@ -92,6 +92,7 @@ struct proctable {
 	size_t bytes; /* entries, nodes and images */
 	uint32_t epoch;
 	struct proctable_stats st;
+	struct image *parent; /* the last parent handed out, in full */
 };
 
 /* ---------------------------------------------------------------- keys */
@@ -419,6 +420,7 @@ void proctable_free(struct proctable *pt)
 
 	if (!pt)
 		return;
+	image_free(pt->parent);
 	for (i = 0; i < PT_NLISTS; i++) {
 		for (e = pt->lists[i].head; e; e = next) {
 			next = e->next;
@@ -463,7 +465,7 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 	     e = e->older)
 		if (e->kind == PT_EXEC && key_cmp(&e->key, &key) == 0)
 			return 0;
-	copy = image_copy(img, pt->max_bytes);
+	copy = image_pack(img, pt->max_bytes);
 	if (!copy)
 		return -1;
 	copy->source = IMAGE_SRC_STREAM;
@@ -570,7 +572,7 @@ static struct image *fork_image(struct proctable *pt, struct pt_entry *e,
 	src = f->kind == PT_FORK ? fork_image(pt, f, depth + 1) : f->img;
 	if (!src)
 		return NULL;
-	copy = image_copy(src, pt->max_bytes);
+	copy = image_pack(src, pt->max_bytes);
 	if (!copy)
 		return NULL;
 	copy->pid = e->node->pid;
@@ -653,7 +655,7 @@ static struct pt_entry *proc_insert(struct proctable *pt, pid_t pid,
 		image_free(img);
 		return NULL;
 	}
-	copy = image_copy(img, pt->max_bytes);
+	copy = image_pack(img, pt->max_bytes);
 	image_free(img);
 	if (!copy)
 		return NULL;
@@ -719,14 +721,25 @@ const struct image *proctable_parent(struct proctable *pt,
 				     const struct image *child)
 {
 	const struct image *p = find_parent(pt, child);
+	struct image *full;
 
-	if (!p)
+	if (!p) {
 		pt->st.parents_unknown++;
-	else if (p->source == IMAGE_SRC_PROC)
+		return NULL;
+	}
+	if (p->source == IMAGE_SRC_PROC)
 		pt->st.parents_proc++;
 	else
 		pt->st.parents_stream++;
-	return p;
+	/* The table keeps images packed, without command_line: hand out a
+	 * full copy (rare: only rule candidates ask). On ENOMEM the packed
+	 * image is better than none. */
+	full = image_copy(p, 0);
+	if (!full)
+		return p;
+	image_free(pt->parent);
+	pt->parent = full;
+	return full;
 }
 
 /* Ancestors of child, parent first (see proctable.h). */

@@ -148,6 +148,47 @@ START_TEST(test_copy_truncated)
 }
 END_TEST
 
+START_TEST(test_pack)
+{
+	static const char *const av[] = {"abcd", "efgh", "ijkl"};
+	struct image *img = image_new(), *pk, *full;
+
+	image_set_executable(img, "/x", NULL); /* 3 bytes */
+	image_set_args(img, mkargs(3, av), 3);
+	/* packed: no command line, so each argument costs l + 1 once */
+	pk = image_pack(img, 0);
+	ck_assert_ptr_nonnull(pk);
+	ck_assert_ptr_null(pk->command_line);
+	ck_assert_uint_eq(pk->argc, 3);
+	ck_assert_str_eq(pk->args[2], "ijkl");
+	ck_assert_uint_eq(image_size(pk),
+			  sizeof(*pk) + 3 + 4 * sizeof(char *) + 3 * 5);
+	/* equal strings are stored once: exe= is the executable here */
+	img->exe = strdup("/x");
+	full = image_pack(img, 0);
+	ck_assert_ptr_eq(full->exe, full->executable);
+	ck_assert_uint_eq(image_size(full), image_size(pk));
+	image_free(full);
+	free(img->exe);
+	img->exe = NULL;
+	/* a full copy of a packed image rebuilds the command line */
+	full = image_copy(pk, 0);
+	ck_assert_str_eq(full->command_line, "abcd efgh ijkl");
+	image_free(full);
+	image_free(pk);
+
+	/* 13 bytes for arguments after the 3 of "/x": "abcd" and "efgh"
+	 * take 5 each, and 13 - 10 - 1 = 2 bytes of "ijkl" remain */
+	pk = image_pack(img, 3 + 13);
+	ck_assert_uint_eq(pk->argc, 3);
+	ck_assert_str_eq(pk->args[1], "efgh");
+	ck_assert_str_eq(pk->args[2], "ij");
+	ck_assert_uint_ne(pk->flags & IMAGE_COPY_TRUNCATED, 0);
+	image_free(pk);
+	image_free(img);
+}
+END_TEST
+
 START_TEST(test_size)
 {
 	static const char *const av[] = {"ab"};
@@ -172,6 +213,7 @@ static Suite *image_suite(void)
 	tcase_add_test(tc, test_set_executable_and_args);
 	tcase_add_test(tc, test_copy_full);
 	tcase_add_test(tc, test_copy_truncated);
+	tcase_add_test(tc, test_pack);
 	tcase_add_test(tc, test_size);
 	suite_add_tcase(s, tc);
 	return s;

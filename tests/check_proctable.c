@@ -1146,7 +1146,10 @@ START_TEST(pt_chain_and_bytes)
 	p = parent_at(pt, 99, 80, 11, 0, 2);
 	ck_assert_ptr_nonnull(p);
 	ck_assert(p->flags & IMAGE_COPY_TRUNCATED);
-	ck_assert_uint_le(image_size(p), 512 + sizeof(struct image) + 64);
+	/* the table kept at most 512 bytes of strings; the copy handed out
+	 * adds the command line rebuilt from the kept arguments */
+	ck_assert_uint_le(image_size(p), 2 * 512 + sizeof(struct image) + 64);
+	ck_assert_ptr_nonnull(p->command_line);
 	proctable_stats(pt, &st);
 	ck_assert_uint_eq(st.truncated, 1);
 	proctable_free(pt);
@@ -1154,17 +1157,17 @@ START_TEST(pt_chain_and_bytes)
 END_TEST
 
 /* The byte budget: 4 entries may take 4 * 1024 bytes. Each image here
- * holds a 700-byte argument twice (args and command line), so more than
- * 1400 bytes: two fit, a third does not, and the oldest goes. */
+ * holds a 1400-byte argument (once: the table keeps no command line), so
+ * more than 1400 bytes: two fit, a third does not, and the oldest goes. */
 START_TEST(pt_byte_budget)
 {
 	struct proctable *pt = proctable_create(4, 0, NULL);
 	struct proctable_stats st;
-	char arg[701];
+	char arg[1401];
 
 	ck_assert_int_eq(PROCTABLE_ENTRY_BYTES, 1024);
-	memset(arg, 'a', 700);
-	arg[700] = '\0';
+	memset(arg, 'a', 1400);
+	arg[1400] = '\0';
 	rec(pt, mk(90, 1, 10, 0, 1, "/bin/x", arg, NULL));
 	rec(pt, mk(91, 1, 10, 0, 2, "/bin/x", arg, NULL));
 	proctable_stats(pt, &st);
@@ -1371,9 +1374,13 @@ START_TEST(pt_proc_script_and_late)
 			 "/usr/lib/kernel/install.d/50-dracut.install");
 	ck_assert_str_eq(p->interpreter, "/usr/bin/dash");
 	ck_assert_str_eq(p->name, "50-dracut.install");
-	/* a second lookup uses the copy, not a new read */
+	/* a second lookup uses the table's copy, not a new read */
 	fake_gone(700);
-	ck_assert_ptr_eq(parent_at(pt, 701, 700, 1005, 0, 20), p);
+	p = parent_at(pt, 701, 700, 1005, 0, 20);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_PROC);
+	ck_assert_str_eq(p->executable,
+			 "/usr/lib/kernel/install.d/50-dracut.install");
 
 	/* 800 started at 1010 s, the child exec'd at 1005 s */
 	ck_assert_ptr_null(parent_at(pt, 801, 800, 1005, 0, 21));
