@@ -1,34 +1,25 @@
 #!/usr/bin/env bash
 # tests/cli.sh - the command-line contract: options, exit codes, replay
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -x "$PLUGIN" ] || skip "no plugin binary at $PLUGIN"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# A hand-written stream in the kernel's format: bash (pid 200) starts, then
-# runs the dracut script (pid 300) with /bin/sh, as the kernel rewrites a #!
-# exec. Expected: one alert, parent bash.
-cat > "$tmp/stream.log" <<'LOG'
-# synthetic: bash -i, then dracut --help from it
-type=SYSCALL msg=audit(1700000000.100:1001): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=100 pid=200 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="bash" exe="/usr/bin/bash" key="exec"
-type=EXECVE msg=audit(1700000000.100:1001): argc=2 a0="bash" a1="-i"
-type=CWD msg=audit(1700000000.100:1001): cwd="/root"
-type=PATH msg=audit(1700000000.100:1001): item=0 name="/usr/bin/bash" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
-type=PROCTITLE msg=audit(1700000000.100:1001): proctitle=62617368002D69
-type=EOE msg=audit(1700000000.100:1001):
-type=SYSCALL msg=audit(1700000001.250:1002): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=3 ppid=200 pid=300 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="dracut" exe="/usr/bin/dash" key="exec"
-type=EXECVE msg=audit(1700000001.250:1002): argc=3 a0="/bin/sh" a1="/usr/bin/dracut" a2="--help"
-type=CWD msg=audit(1700000001.250:1002): cwd="/root"
-type=PATH msg=audit(1700000001.250:1002): item=0 name="/usr/bin/dracut" inode=2 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
-type=PATH msg=audit(1700000001.250:1002): item=1 name="/bin/sh" inode=3 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
-type=PROCTITLE msg=audit(1700000001.250:1002): proctitle=2F62696E2F7368002F7573722F62696E2F647261637574002D2D68656C70
-type=EOE msg=audit(1700000001.250:1002):
-LOG
+# A hand-written stream in the kernel's format (synthetic_stream, lib.sh):
+# bash (pid 200) starts, then runs the dracut script (pid 300) with /bin/sh,
+# as the kernel rewrites a #! exec. Expected: one alert, parent bash.
+{
+	echo '# synthetic: bash -i, then dracut --help from it'
+	synthetic_stream --help
+} > "$tmp/stream.log"
 
 # --- options and exit codes
+# shellcheck disable=SC2016 # "$0" is the argument of bash -c
 check "-h exits 0 and prints usage" \
 	bash -c '"$0" -h | grep -q "^usage: audisp-dracut"' "$PLUGIN"
+# shellcheck disable=SC2016 # "$0" is the argument of bash -c
 check "-V prints the version" \
 	bash -c '"$0" -V | grep -Eq "^audisp-dracut [0-9]+\.[0-9]+"' "$PLUGIN"
 "$PLUGIN" --no-such-option >/dev/null 2>&1

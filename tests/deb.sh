@@ -22,39 +22,26 @@
 
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# top_srcdir, ok/fail/skip/finish, write_auditd_conf
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
 PKG=audisp-dracut
-
-passed=0
-failures=0
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-pass() {
-	echo "ok: $*"
-	passed=$((passed + 1))
-}
-skip77() {
-	echo "SKIP: $*"
-	exit 77
-}
 
 for tool in dpkg-buildpackage dpkg-checkbuilddeps dpkg-parsechangelog lintian \
 	dpkg dpkg-query rsync; do
-	command -v "$tool" >/dev/null 2>&1 || skip77 "$tool not found"
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool not found"
 done
-[ "$(id -u)" -eq 0 ] || skip77 "not root: cannot install the package"
-[ -f "$top_srcdir/debian/control" ] || skip77 "no debian/ in $top_srcdir"
+[ "$(id -u)" -eq 0 ] || skip "not root: cannot install the package"
+[ -f "$top_srcdir/debian/control" ] || skip "no debian/ in $top_srcdir"
 
 status_of() {
 	dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null
 }
 [ "$(status_of auditd)" = installed ] ||
-	skip77 "auditd is not installed (the package depends on it)"
+	skip "auditd is not installed (the package depends on it)"
 case "$(status_of $PKG)" in
 "" | not-installed) ;;
-*) skip77 "$PKG is already installed on this host; not touching it" ;;
+*) skip "$PKG is already installed on this host; not touching it" ;;
 esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/deb.XXXXXX") || exit 99
@@ -109,17 +96,17 @@ fi
 # name them all, and skip, so that the caller knows what to install.
 if ! (cd "$src" && dpkg-checkbuilddeps) >"$tmp/deps.log" 2>&1; then
 	sed 's/^/  | /' "$tmp/deps.log"
-	skip77 "build dependencies missing (apt-get install them, see above)"
+	skip "build dependencies missing (apt-get install them, see above)"
 fi
 echo "  | building $PKG $version in $src"
 if (cd "$src" &&
 	DEB_BUILD_OPTIONS="parallel=$(nproc 2>/dev/null || echo 1) ${DEB_BUILD_OPTIONS:-}" \
 		dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
-	pass "dpkg-buildpackage -us -uc -b"
+	ok "dpkg-buildpackage -us -uc -b"
 else
 	tail -n 60 "$tmp/build.log" | sed 's/^/  | /'
 	fail "dpkg-buildpackage -us -uc -b (log above)"
-	echo "deb: $passed passed, $failures failed"
+	finish
 	exit 1
 fi
 arch=$(dpkg --print-architecture)
@@ -135,7 +122,7 @@ grep -v 'running with root privileges' "$tmp/lintian.log" | sed 's/^/  | /'
 if grep -q '^[EW]: ' "$tmp/lintian.log"; then
 	fail "lintian: errors or warnings"
 else
-	pass "lintian -I --pedantic: no E: or W:"
+	ok "lintian -I --pedantic: no E: or W:"
 fi
 
 # ---------------------------------------------------------------- install
@@ -149,14 +136,14 @@ done >"$tmp/dirmodes.before"
 
 if dpkg -i "$deb" >"$tmp/install.log" 2>&1; then
 	installed_by_us=1
-	pass "dpkg -i"
+	ok "dpkg -i"
 else
 	installed_by_us=1
 	sed 's/^/  | /' "$tmp/install.log"
 	fail "dpkg -i"
 fi
 if [ "$(status_of $PKG)" = installed ]; then
-	pass "status installed"
+	ok "status installed"
 else
 	fail "status is '$(status_of $PKG)' after dpkg -i"
 fi
@@ -184,7 +171,7 @@ while read -r path mode; do
 	}
 	m=$(mode_of "$path")
 	if [ "$m" = "${mode%/}" ] && [ "$(stat -c %U:%G "$path")" = root:root ]; then
-		pass "$path root:root $m"
+		ok "$path root:root $m"
 	else
 		fail "$path is $(stat -c %U:%G "$path") $m, expected root:root ${mode%/}"
 	fi
@@ -195,19 +182,19 @@ conffiles=$(dpkg-query -W -f='${Conffiles}\n' $PKG | awk 'NF {print $1}' |
 want="/etc/audit/audisp-dracut.conf /etc/audit/plugins.d/audisp-dracut.conf \
 /etc/audit/rules.d/40-audisp-dracut.rules /etc/logrotate.d/audisp-dracut "
 if [ "$conffiles" = "$want" ]; then
-	pass "conffiles: $conffiles"
+	ok "conffiles: $conffiles"
 else
 	fail "conffiles are '$conffiles', expected '$want'"
 fi
 
 if out=$(/usr/sbin/audisp-dracut -V 2>&1) &&
 	[ "$out" = "audisp-dracut ${version%%-*}" ]; then
-	pass "audisp-dracut -V: $out"
+	ok "audisp-dracut -V: $out"
 else
 	fail "audisp-dracut -V printed '$out'"
 fi
 if out=$(/usr/sbin/audisp-dracut --check-config 2>&1); then
-	pass "the shipped configuration is valid: $out"
+	ok "the shipped configuration is valid: $out"
 else
 	echo "$out" | sed 's/^/  | /'
 	fail "audisp-dracut --check-config on the shipped configuration"
@@ -217,7 +204,7 @@ if command -v man >/dev/null 2>&1; then
 		/usr/share/man/man8/audisp-dracut.8.gz ] &&
 		[ "$(man -w 5 audisp-dracut.conf 2>/dev/null)" = \
 			/usr/share/man/man5/audisp-dracut.conf.5.gz ]; then
-		pass "man finds both pages"
+		ok "man finds both pages"
 	else
 		fail "man -w does not find the installed pages"
 	fi
@@ -230,7 +217,7 @@ if command -v augenrules >/dev/null 2>&1; then
 	echo "  | augenrules --check: $out (exit $rc)"
 	if [ $rc -eq 0 ] && echo "$out" | grep -q \
 		-e 'Rules have changed and should be updated' -e 'No change'; then
-		pass "augenrules --check with the rules installed"
+		ok "augenrules --check with the rules installed"
 	else
 		fail "augenrules --check"
 	fi
@@ -239,7 +226,7 @@ for d in /etc/audit /etc/audit/plugins.d /etc/audit/rules.d; do
 	[ -d "$d" ] && echo "$d $(mode_of "$d")"
 done >"$tmp/dirmodes.after"
 if cmp -s "$tmp/dirmodes.before" "$tmp/dirmodes.after"; then
-	pass "auditd's directories keep their modes ($(tr '\n' ' ' \
+	ok "auditd's directories keep their modes ($(tr '\n' ' ' \
 		<"$tmp/dirmodes.after"))"
 else
 	fail "auditd's directory modes changed: $(tr '\n' ' ' \
@@ -251,14 +238,14 @@ fi
 echo '# local change' >>/etc/audit/audisp-dracut.conf
 if dpkg -i "$deb" >"$tmp/reinstall.log" 2>&1 &&
 	[ "$(status_of $PKG)" = installed ]; then
-	pass "dpkg -i over the installed package"
+	ok "dpkg -i over the installed package"
 else
 	sed 's/^/  | /' "$tmp/reinstall.log"
 	fail "dpkg -i over the installed package"
 fi
 if tail -n1 /etc/audit/audisp-dracut.conf | grep -qx '# local change' &&
 	[ "$(mode_of /etc/audit/audisp-dracut.conf)" = 640 ]; then
-	pass "a changed conffile is kept, mode 640"
+	ok "a changed conffile is kept, mode 640"
 else
 	fail "the local change to /etc/audit/audisp-dracut.conf was lost"
 fi
@@ -292,41 +279,8 @@ under_auditd() {
 	fi
 	audit_enabled_before=$(echo "$st" | awk '$1 == "enabled" { print $2 }')
 	d=$tmp/auditd
-	mkdir -p "$d/plugins"
-	chmod 0750 "$d" "$d/plugins"
+	write_auditd_conf "$d" ENRICHED 8 2000
 	cp -p /etc/audit/plugins.d/audisp-dracut.conf "$d/plugins/"
-	cat >"$d/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $d/audit.log
-log_group = root
-log_format = ENRICHED
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 8
-num_logs = 2
-priority_boost = 0
-name_format = NONE
-max_log_file_action = IGNORE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-use_libwrap = no
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-tcp_client_max_idle = 0
-transport = TCP
-distribute_network = no
-q_depth = 2000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $d/plugins
-end_of_event_timeout = 2
-EOF
-	chmod 0640 "$d/auditd.conf"
 	auditd -n -c "$d" >"$d/auditd.out" 2>&1 &
 	auditd_pid=$!
 	plugin=
@@ -344,20 +298,20 @@ EOF
 		stop_auditd
 		return 0
 	fi
-	pass "auditd started the installed plugin (pid $plugin)"
+	ok "auditd started the installed plugin (pid $plugin)"
 	# let it finish start-up (the capability drop) before looking
 	sleep 1
 	exe=$(readlink "/proc/$plugin/exe")
 	capeff=$(awk '$1 == "CapEff:" { print $2 }' "/proc/$plugin/status")
 	capprm=$(awk '$1 == "CapPrm:" { print $2 }' "/proc/$plugin/status")
 	if [ "$exe" = /usr/sbin/audisp-dracut ]; then
-		pass "it runs /usr/sbin/audisp-dracut"
+		ok "it runs /usr/sbin/audisp-dracut"
 	else
 		fail "the plugin runs '$exe'"
 	fi
 	# CAP_DAC_READ_SEARCH is bit 2, CAP_SYS_PTRACE bit 19: 0x80004
 	if [ "$capeff" = 0000000000080004 ] && [ "$capprm" = 0000000000080004 ]; then
-		pass "capabilities dropped to dac_read_search,sys_ptrace ($capeff)"
+		ok "capabilities dropped to dac_read_search,sys_ptrace ($capeff)"
 	else
 		fail "capabilities after start-up: CapEff $capeff CapPrm $capprm," \
 			"expected 0000000000080004"
@@ -372,7 +326,7 @@ EOF
 		fail "the plugin (pid $plugin) outlived auditd"
 		kill -KILL "$plugin" 2>/dev/null
 	else
-		pass "the plugin stopped with auditd"
+		ok "the plugin stopped with auditd"
 	fi
 }
 under_auditd
@@ -382,13 +336,13 @@ exec 8>&- # release the audit lock, whichever way under_auditd returned
 # a file the plugin would have written, so that purge has one to delete
 echo '{}' >/var/log/audisp-dracut/alerts.json
 if dpkg -r $PKG >"$tmp/remove.log" 2>&1; then
-	pass "dpkg -r"
+	ok "dpkg -r"
 else
 	sed 's/^/  | /' "$tmp/remove.log"
 	fail "dpkg -r"
 fi
 if [ "$(status_of $PKG)" = config-files ]; then
-	pass "status config-files"
+	ok "status config-files"
 else
 	fail "status is '$(status_of $PKG)' after dpkg -r"
 fi
@@ -398,14 +352,14 @@ for path in /usr/sbin/audisp-dracut /usr/share/man/man8/audisp-dracut.8.gz \
 	if [ -e "$path" ]; then
 		fail "left after dpkg -r: $path"
 	else
-		pass "removed by dpkg -r: $path"
+		ok "removed by dpkg -r: $path"
 	fi
 done
 for path in /etc/audit/plugins.d/audisp-dracut.conf \
 	/etc/audit/audisp-dracut.conf /etc/audit/rules.d/40-audisp-dracut.rules \
 	/etc/logrotate.d/audisp-dracut; do
 	if [ -f "$path" ]; then
-		pass "conffile kept by dpkg -r: $path"
+		ok "conffile kept by dpkg -r: $path"
 	else
 		fail "conffile lost by dpkg -r: $path"
 	fi
@@ -414,13 +368,13 @@ done
 # ---------------------------------------------------------------- purge
 if dpkg -P $PKG >"$tmp/purge.log" 2>&1; then
 	installed_by_us=0
-	pass "dpkg -P"
+	ok "dpkg -P"
 else
 	sed 's/^/  | /' "$tmp/purge.log"
 	fail "dpkg -P"
 fi
 case "$(status_of $PKG)" in
-"" | not-installed) pass "status not-installed" ;;
+"" | not-installed) ok "status not-installed" ;;
 *) fail "status is '$(status_of $PKG)' after dpkg -P" ;;
 esac
 for path in /etc/audit/plugins.d/audisp-dracut.conf \
@@ -430,17 +384,16 @@ for path in /etc/audit/plugins.d/audisp-dracut.conf \
 	if [ -e "$path" ]; then
 		fail "left after dpkg -P: $path"
 	else
-		pass "removed by dpkg -P: $path"
+		ok "removed by dpkg -P: $path"
 	fi
 done
 for d in /etc/audit /etc/audit/plugins.d /etc/audit/rules.d; do
 	[ -d "$d" ] && echo "$d $(mode_of "$d")"
 done >"$tmp/dirmodes.purged"
 if cmp -s "$tmp/dirmodes.before" "$tmp/dirmodes.purged"; then
-	pass "auditd's directories still there after purge"
+	ok "auditd's directories still there after purge"
 else
 	fail "auditd's directories changed by purge"
 fi
 
-echo "deb: $passed passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -9,6 +9,7 @@
 # and without "@cee: " (mmjsonparse), ident/facility/priority, the file
 # output, SIGHUP with a good and a bad configuration, SIGUSR1, file reopen
 # after rename and after delete, and the rate limit summary.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -x "$PLUGIN" ] || skip "no plugin binary at $PLUGIN"
 [ "$(id -u)" -eq 0 ] || skip "needs root for a private mount namespace"
@@ -129,45 +130,13 @@ plugin_conf() {
 
 # ---------------------------------------------------------------- /dev/log
 
-mkdir "$tmp/dev" "$tmp/rs"
-for n in $devnodes; do
-	if [ -e "/dev/$n" ]; then
-		: > "$tmp/dev/$n"
-		mount --bind "/dev/$n" "$tmp/dev/$n" || fail "bind /dev/$n"
-	fi
-done
-mount -t tmpfs -o mode=0755,size=64k audisp-dracut-test /dev ||
-	skip "cannot mount a tmpfs on /dev in the namespace"
-for n in $devnodes; do
-	if [ -e "$tmp/dev/$n" ]; then
-		: > "/dev/$n"
-		mount --bind "$tmp/dev/$n" "/dev/$n"
-	fi
-done
-ln -s /proc/self/fd /dev/fd
-ln -s fd/0 /dev/stdin
-ln -s fd/1 /dev/stdout
-ln -s fd/2 /dev/stderr
-ln -s "$tmp/log.sock" /dev/log
+private_dev "$tmp/dev" 64k "$tmp/log.sock" "$devnodes"
+case $? in
+1) skip "cannot mount a tmpfs on /dev in the namespace" ;;
+2) fail "bind the host's device nodes into $tmp/dev" ;;
+esac
 
-cat > "$tmp/rsyslog.conf" <<EOF
-global(workDirectory="$tmp/rs" maxMessageSize="64k")
-module(load="imuxsock" SysSock.Use="off")
-input(type="imuxsock" Socket="$tmp/log.sock" CreatePath="off")
-module(load="mmjsonparse")
-template(name="raw" type="string"
-	string="%syslogfacility-text%.%syslogseverity-text% %syslogtag%%msg:::sp-if-no-1st-sp%%msg:::drop-last-lf%\n")
-template(name="parsed" type="list") {
-	property(name="\$!all-json")
-	constant(value="\n")
-}
-*.* action(type="omfile" file="$tmp/all.log" template="raw")
-if \$programname == "dracut-test" then {
-	action(type="mmjsonparse")
-	if \$parsesuccess == "OK" then
-		action(type="omfile" file="$tmp/parsed.log" template="parsed")
-}
-EOF
+write_rsyslog_conf "$tmp" 64k dracut-test "$tmp/all.log" "$tmp/parsed.log"
 rsyslogd -N1 -f "$tmp/rsyslog.conf" >"$tmp/rsyslog.check" 2>&1 ||
 	{ cat "$tmp/rsyslog.check" >&2; skip "rsyslogd rejects the test config"; }
 rsyslogd -n -f "$tmp/rsyslog.conf" -i "$tmp/rsyslog.pid" \

@@ -19,29 +19,13 @@
 
 set -u
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
+# top_srcdir, top_builddir, ok/fail/skip/skip_part/finish
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
 LOCK=/tmp/audisp-dracut-audit.lock
 RULES=$top_srcdir/rules.d/40-audisp-dracut.rules
 
-passed=0
-failures=0
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-pass() {
-	echo "ok: $*"
-	passed=$((passed + 1))
-}
-skip() {
-	echo "SKIP: $*"
-}
-
-if ! command -v make >/dev/null 2>&1; then
-	echo "SKIP: make not found"
-	exit 77
-fi
+command -v make >/dev/null 2>&1 || skip "make not found"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/packaging.XXXXXX") || exit 99
 saved_rules=
@@ -87,8 +71,9 @@ sbindir=$(mkvar sbindir)
 sysconfdir=$(mkvar sysconfdir)
 mandir=$(mkvar mandir)
 if [ -z "$sbindir" ] || [ -z "$sysconfdir" ] || [ -z "$mandir" ]; then
-	echo "FAIL: cannot read sbindir/sysconfdir/mandir from" \
+	fail "cannot read sbindir/sysconfdir/mandir from" \
 		"$top_builddir/Makefile"
+	finish
 	exit 1
 fi
 
@@ -108,7 +93,7 @@ $mandir/man5/audisp-dracut.conf.5 644
 EOF
 
 if submake install DESTDIR="$dest" >"$tmp/install.log" 2>&1; then
-	pass "make install DESTDIR"
+	ok "make install DESTDIR"
 else
 	sed 's/^/  | /' "$tmp/install.log"
 	fail "make install DESTDIR"
@@ -123,7 +108,7 @@ while read -r path modes; do
 	fi
 	m=$(mode_of "$f")
 	case "|$modes|" in
-	*"|$m|"*) pass "$path mode $m" ;;
+	*"|$m|"*) ok "$path mode $m" ;;
 	*) fail "$path has mode $m, expected $modes" ;;
 	esac
 done <"$tmp/expected"
@@ -136,14 +121,14 @@ extra=$(LC_ALL=C comm -23 "$tmp/installed" "$tmp/expected.list")
 if [ -n "$extra" ]; then
 	fail "unexpected files installed: $(echo "$extra" | tr '\n' ' ')"
 else
-	pass "no unexpected files"
+	ok "no unexpected files"
 fi
 
 # the installed binary runs
 if [ -x "$dest$sbindir/audisp-dracut" ] &&
 	"$dest$sbindir/audisp-dracut" -V >"$tmp/version" 2>&1 &&
 	grep -q '0\.1\.0\|[0-9]\.[0-9]' "$tmp/version"; then
-	pass "installed binary: $(head -n1 "$tmp/version")"
+	ok "installed binary: $(head -n1 "$tmp/version")"
 else
 	fail "installed audisp-dracut -V did not print a version"
 fi
@@ -160,7 +145,7 @@ if [ -f "$dest$plugin_conf" ]; then
 		want=${kv#*=}
 		got=$(conf_value "$k")
 		if [ "$got" = "$want" ]; then
-			pass "plugins.d: $k = $got"
+			ok "plugins.d: $k = $got"
 		else
 			fail "plugins.d: $k = '$got', expected '$want'"
 		fi
@@ -170,11 +155,11 @@ fi
 # logrotate accepts its snippet (dry run, private state file)
 lr=$dest$sysconfdir/logrotate.d/audisp-dracut
 if ! command -v logrotate >/dev/null 2>&1; then
-	skip "logrotate not found: snippet not checked"
+	skip_part "logrotate not found: snippet not checked"
 elif [ -f "$lr" ]; then
 	if logrotate -d -s "$tmp/logrotate.state" "$lr" >"$tmp/lr.log" 2>&1 &&
 		! grep -qi 'error' "$tmp/lr.log"; then
-		pass "logrotate -d accepts the snippet"
+		ok "logrotate -d accepts the snippet"
 	else
 		sed 's/^/  | /' "$tmp/lr.log"
 		fail "logrotate -d rejects the snippet"
@@ -183,7 +168,7 @@ fi
 
 # ---------------------------------------------------------------- uninstall
 if submake uninstall DESTDIR="$dest" >"$tmp/uninstall.log" 2>&1; then
-	pass "make uninstall DESTDIR"
+	ok "make uninstall DESTDIR"
 else
 	sed 's/^/  | /' "$tmp/uninstall.log"
 	fail "make uninstall DESTDIR"
@@ -193,7 +178,7 @@ left=$(cd "$dest" 2>/dev/null && find . \( -type f -o -type l \) |
 if [ -n "$left" ]; then
 	fail "left after uninstall: $(echo "$left" | tr '\n' ' ')"
 else
-	pass "uninstall leaves no files"
+	ok "uninstall leaves no files"
 fi
 
 # ---------------------------------------------------------------- man pages
@@ -204,24 +189,24 @@ for page in "$top_srcdir/man/audisp-dracut.8" \
 		# -W all: style messages too; any output is a finding
 		if out=$(mandoc -T lint -W all "$page" 2>&1) &&
 			[ -z "$out" ]; then
-			pass "mandoc -T lint $name"
+			ok "mandoc -T lint $name"
 		else
 			echo "$out" | sed 's/^/  | /'
 			fail "mandoc -T lint $name"
 		fi
 	else
-		skip "mandoc not found: $name not linted"
+		skip_part "mandoc not found: $name not linted"
 	fi
 	if command -v groff >/dev/null 2>&1; then
 		out=$(LC_ALL=C.UTF-8 groff -ww -b -z -man -Tutf8 "$page" 2>&1)
 		if [ -z "$out" ]; then
-			pass "groff -ww $name"
+			ok "groff -ww $name"
 		else
 			echo "$out" | sed 's/^/  | /'
 			fail "groff -ww $name"
 		fi
 	else
-		skip "groff not found: $name not rendered"
+		skip_part "groff not found: $name not rendered"
 	fi
 done
 
@@ -244,7 +229,7 @@ augenrules=$(command -v augenrules 2>/dev/null ||
 	{ [ -x /usr/sbin/augenrules ] && echo /usr/sbin/augenrules; } ||
 	{ [ -x /sbin/augenrules ] && echo /sbin/augenrules; })
 if [ -z "$augenrules" ]; then
-	skip "augenrules not found"
+	skip_part "augenrules not found"
 else
 	mkdir -p "$tmp/rules.d"
 	cp "$RULES" "$tmp/rules.d/"
@@ -260,7 +245,7 @@ else
 		# --check only says whether the merged file would change; here
 		# there is no audit.rules yet, so it must say it would.
 		if [ $rc -eq 0 ] && echo "$out" | grep -q 'should be updated'; then
-			pass "augenrules --check"
+			ok "augenrules --check"
 		else
 			fail "augenrules --check"
 		fi
@@ -273,34 +258,34 @@ EOF
 		if sh "$tmp/augenrules" >"$tmp/augenrules.log" 2>&1 &&
 			grep -v -e '^#' -e '^$' "$tmp/audit.rules" >"$tmp/merged" &&
 			cmp -s "$tmp/merged" "$tmp/merged.expected"; then
-			pass "augenrules merges the rules file"
+			ok "augenrules merges the rules file"
 		else
 			sed 's/^/  | /' "$tmp/augenrules.log" "$tmp/audit.rules"
 			fail "augenrules merge"
 		fi
 	else
-		skip "augenrules has an unexpected layout; not checked"
+		skip_part "augenrules has an unexpected layout; not checked"
 	fi
 fi
 
 # auditctl -R on the kernel, under the lock
 if [ "${AUDISP_DRACUT_NO_KERNEL_AUDIT:-0}" = 1 ]; then
-	skip "kernel audit disabled by AUDISP_DRACUT_NO_KERNEL_AUDIT=1"
+	skip_part "kernel audit disabled by AUDISP_DRACUT_NO_KERNEL_AUDIT=1"
 elif [ "$(id -u)" -ne 0 ]; then
-	skip "not root: rules not loaded with auditctl"
+	skip_part "not root: rules not loaded with auditctl"
 elif ! command -v auditctl >/dev/null 2>&1; then
-	skip "auditctl not found"
+	skip_part "auditctl not found"
 elif ! command -v flock >/dev/null 2>&1; then
-	skip "flock not found"
+	skip_part "flock not found"
 else
 	# AUDISP_DRACUT_AUDIT_LOCKED=1: the caller already holds the lock
 	exec 9>"$LOCK"
 	if [ "${AUDISP_DRACUT_AUDIT_LOCKED:-0}" != 1 ] && ! flock -w 900 9; then
 		fail "could not take $LOCK"
 	elif ! auditctl -s >"$tmp/status" 2>&1; then
-		skip "kernel audit not available: $(head -n1 "$tmp/status")"
+		skip_part "kernel audit not available: $(head -n1 "$tmp/status")"
 	elif grep -qx 'enabled 2' "$tmp/status"; then
-		skip "audit rules are immutable (enabled 2)"
+		skip_part "audit rules are immutable (enabled 2)"
 	else
 		saved_rules=$tmp/saved.rules
 		if ! auditctl -l >"$saved_rules" 2>&1; then
@@ -316,7 +301,7 @@ else
 			if auditctl -R "$tmp/plain.rules" >"$tmp/load.log" 2>&1 &&
 				auditctl -l >"$tmp/loaded" 2>&1 &&
 				cmp -s "$tmp/loaded" "$tmp/rules.expected"; then
-				pass "auditctl -R ${RULES##*/}"
+				ok "auditctl -R ${RULES##*/}"
 			else
 				sed 's/^/  | /' "$tmp/load.log" "$tmp/loaded"
 				fail "auditctl -R ${RULES##*/}"
@@ -327,7 +312,7 @@ else
 				[ "$(grep -c 'fork' "$tmp/loaded")" -eq 2 ] &&
 				[ "$(grep -c '^-a never,exit .*-S clone -F a0&0x10000$' \
 					"$tmp/loaded")" -eq 2 ]; then
-				pass "auditctl -R with the optional fork rules"
+				ok "auditctl -R with the optional fork rules"
 			else
 				sed 's/^/  | /' "$tmp/load.log" "$tmp/loaded"
 				fail "auditctl -R with the optional fork rules"
@@ -335,7 +320,7 @@ else
 			restore_rules
 			auditctl -l >"$tmp/after" 2>&1
 			if cmp -s "$tmp/after" "$tmp/saved.rules"; then
-				pass "host audit rules restored"
+				ok "host audit rules restored"
 			else
 				fail "host audit rules differ after the test"
 			fi
@@ -344,5 +329,4 @@ else
 	exec 9>&-
 fi
 
-echo "packaging: $passed passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -20,6 +20,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$here/.." && pwd)}
+# shellcheck source=SCRIPTDIR/e2e/lib.sh
 . "$here/e2e/lib.sh"
 
 if [ -z "${RECORD_FIXTURE_LOCKED:-}" ]; then
@@ -51,6 +52,7 @@ RAW|ENRICHED) ;;
 *) echo "$0: log format must be RAW or ENRICHED" >&2; exit 1 ;;
 esac
 
+# shellcheck disable=SC2119 # no argument: a running daemon is a reason
 if reason=$(audit_skip_reason); then
 	echo "$0: $reason" >&2
 	exit 77
@@ -84,7 +86,7 @@ if [ -n "$fork" ]; then
 else
 	cp "$rules_src" "$dir/rules"
 fi
-audit_write_conf "$dir" "$format"
+write_auditd_conf "$dir" "$format"
 audit_capture_plugin "$dir"
 audit_start "$dir" || exit 1
 audit_load_rules "$dir/session.rules" "$dir/rules" || exit 1

@@ -13,6 +13,7 @@
 #     it also under valgrind.
 # Output, when there is any, must be JSON lines. Without the samples, part
 # 1 and 2 are skipped: the script exits 77 if part 3 passed, 1 otherwise.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -x "$PLUGIN" ] || skip "no plugin binary at $PLUGIN"
 
@@ -93,24 +94,10 @@ else
 fi
 
 # ------------------------------------------------------------ 3. broken
-# A well-formed stream: bash (pid 200) starts, then runs dracut (pid 300)
-# through its #! line. Replayed alone it raises exactly one alert: dracut
-# by hand, parent bash.
-cat >"$tmp/good.log" <<'LOG'
-type=SYSCALL msg=audit(1700000000.100:1001): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=100 pid=200 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="bash" exe="/usr/bin/bash" key="exec"
-type=EXECVE msg=audit(1700000000.100:1001): argc=2 a0="bash" a1="-i"
-type=CWD msg=audit(1700000000.100:1001): cwd="/root"
-type=PATH msg=audit(1700000000.100:1001): item=0 name="/usr/bin/bash" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
-type=PROCTITLE msg=audit(1700000000.100:1001): proctitle=62617368002D69
-type=EOE msg=audit(1700000000.100:1001):
-type=SYSCALL msg=audit(1700000001.250:1002): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=3 ppid=200 pid=300 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="dracut" exe="/usr/bin/dash" key="exec"
-type=EXECVE msg=audit(1700000001.250:1002): argc=3 a0="/bin/sh" a1="/usr/bin/dracut" a2="--force"
-type=CWD msg=audit(1700000001.250:1002): cwd="/root"
-type=PATH msg=audit(1700000001.250:1002): item=0 name="/usr/bin/dracut" inode=2 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
-type=PATH msg=audit(1700000001.250:1002): item=1 name="/bin/sh" inode=3 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0
-type=PROCTITLE msg=audit(1700000001.250:1002): proctitle=2F62696E2F7368002F7573722F62696E2F647261637574002D2D666F726365
-type=EOE msg=audit(1700000001.250:1002):
-LOG
+# A well-formed stream (synthetic_stream, lib.sh): bash (pid 200) starts,
+# then runs dracut (pid 300) through its #! line. Replayed alone it raises
+# exactly one alert: dracut by hand, parent bash.
+synthetic_stream --force >"$tmp/good.log"
 if replay "good stream" "$tmp/good.log"; then
 	check "good stream: one alert" test "$(alerts)" -eq 1
 fi

@@ -4,8 +4,14 @@
 # touches kernel audit must run under the lock /tmp/audisp-dracut-audit.lock
 # (callers re-exec themselves under flock(1)) and must undo what it did:
 # audit_cleanup deletes the rules, restores the enabled flag and stops the
-# daemon by its pid. Bash only.
+# daemon by its pid. Bash only. tests/lib.sh, sourced here, writes the
+# daemon's configuration (write_auditd_conf).
+# shellcheck shell=bash
 
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+# shellcheck disable=SC2034 # used by the scripts that source this file
 AUDIT_LOCK=/tmp/audisp-dracut-audit.lock
 AUDITD_PID=
 AUDIT_DIR=
@@ -49,48 +55,6 @@ audit_skip_reason()
 audit_enabled()
 {
 	auditctl -s | awk '$1 == "enabled" { print $2 }'
-}
-
-# audit_write_conf DIR FORMAT: write DIR/auditd.conf for a private daemon
-# logging to DIR/audit.log in FORMAT (RAW or ENRICHED) with plugins from
-# DIR/plugins. The caller fills DIR/plugins.
-audit_write_conf()
-{
-	local dir=$1 format=$2
-	mkdir -p "$dir/plugins"
-	chmod 0750 "$dir" "$dir/plugins"
-	cat >"$dir/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $dir/audit.log
-log_group = root
-log_format = $format
-flush = INCREMENTAL_ASYNC
-freq = 50
-max_log_file = 200
-num_logs = 2
-priority_boost = 0
-name_format = NONE
-max_log_file_action = IGNORE
-space_left = 2
-space_left_action = IGNORE
-admin_space_left = 1
-admin_space_left_action = IGNORE
-disk_full_action = IGNORE
-disk_error_action = IGNORE
-use_libwrap = no
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-tcp_client_max_idle = 0
-transport = TCP
-distribute_network = no
-q_depth = 20000
-overflow_action = SYSLOG
-max_restarts = 10
-plugin_dir = $dir/plugins
-end_of_event_timeout = 2
-EOF
-	chmod 0640 "$dir/auditd.conf"
 }
 
 # audit_capture_plugin DIR: install in DIR/plugins a string-format plugin
@@ -259,6 +223,7 @@ e2e_fail()
 # that never has data), so that polling does not feed the audit stream
 e2e_sleep()
 {
+	# shellcheck disable=SC2153 # E2E_BASE is in run.sh's environment
 	if [ -z "$E2E_SLEEP_FD" ]; then
 		mkfifo "$E2E_BASE/sleep.fifo"
 		exec {E2E_SLEEP_FD}<>"$E2E_BASE/sleep.fifo"
@@ -322,6 +287,7 @@ e2e_watch()
 				}
 			}
 		}' "$ALERTS" "$ARRIVALS" "$E2E_BASE/seen" &
+	# shellcheck disable=SC2034 # run.sh stops it
 	E2E_WATCH_PID=$!
 }
 
@@ -481,6 +447,7 @@ e2e_expect_none()
 e2e_standin()
 {
 	local path=$1
+	# shellcheck disable=SC2016 # expanded by the stand-in
 	local body=${2:-'dracut --help "$E2E_MARK" >/dev/null'}
 	mkdir -p "$(dirname "$path")"
 	printf '#!/bin/sh\n# stand-in written by tests/e2e\n%s\nexit 0\n' \

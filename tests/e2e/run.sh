@@ -28,6 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 PLUGIN=${PLUGIN:-${top_builddir:-$top_srcdir}/audisp-dracut}
 export top_srcdir PLUGIN
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$here/lib.sh"
 
 # ---------------------------------------------------------------- outside
@@ -126,29 +127,13 @@ done
 # A private /dev: a few device nodes bound from the host, the host's
 # /dev/pts, and /dev/log pointing at the private rsyslogd's socket. auditd
 # and the plugin, started below, run in this namespace.
-mkdir -p "$B/dev"
-devnodes="null zero full random urandom tty ptmx"
-for n in $devnodes; do
-	[ -e "/dev/$n" ] || continue
-	: >"$B/dev/$n"
-	mount --bind "/dev/$n" "$B/dev/$n"
-done
 mkdir -p "$B/devpts"
 mount --bind /dev/pts "$B/devpts" 2>/dev/null
-mount -t tmpfs -o mode=0755,size=1m e2e-dev /dev || exit 1
-for n in $devnodes; do
-	[ -e "$B/dev/$n" ] || continue
-	: >"/dev/$n"
-	mount --bind "$B/dev/$n" "/dev/$n"
-done
+private_dev "$B/dev" 1m "$B/log.sock" \
+	"null zero full random urandom tty ptmx" || [ $? -eq 2 ] || exit 1
 mkdir /dev/pts /dev/shm
 mount --bind "$B/devpts" /dev/pts 2>/dev/null
 mount -t tmpfs -o mode=1777,size=16m e2e-shm /dev/shm
-ln -s /proc/self/fd /dev/fd
-ln -s fd/0 /dev/stdin
-ln -s fd/1 /dev/stdout
-ln -s fd/2 /dev/stderr
-ln -s "$B/log.sock" /dev/log
 
 ALERTS=$B/alerts/alerts.json
 ARRIVALS=$B/arrivals
@@ -156,9 +141,13 @@ ARRIVALS=$B/arrivals
 : >"$B/latency"
 mkdir -p "$B/alerts" "$B/s"
 
+# shellcheck source=SCRIPTDIR/syslog.sh
 . "$here/syslog.sh"
+# shellcheck source=SCRIPTDIR/alerts.sh
 . "$here/alerts.sh"
+# shellcheck source=SCRIPTDIR/exclusions.sh
 . "$here/exclusions.sh"
+# shellcheck source=SCRIPTDIR/boundaries.sh
 . "$here/boundaries.sh"
 
 e2e_syslog_start
@@ -172,9 +161,9 @@ e2e_start_plugin()
 	mkdir -p "$dir"
 	# version 1 runs on ENRICHED records, version 7 on RAW ones
 	if [ "$v" = 1 ]; then
-		audit_write_conf "$dir" ENRICHED
+		write_auditd_conf "$dir" ENRICHED
 	else
-		audit_write_conf "$dir" RAW
+		write_auditd_conf "$dir" RAW
 	fi
 	cat >"$B/plugin-v$v.conf" <<EOF
 output = file,syslog

@@ -6,6 +6,7 @@
 # mmjsonparse and writes the parsed JSON ($!all-json) to a file, as a fleet
 # would before shipping it on. The check: an alert that reached the alert
 # file also arrived through rsyslog, parsed into the same document.
+# shellcheck shell=bash
 
 RS_PARSED=
 RS_ALL=
@@ -21,25 +22,7 @@ e2e_syslog_start()
 		echo "SKIP: e2e: rsyslogd is not installed (apt-get install rsyslog)"
 		exit 77
 	fi
-	mkdir -p "$B/rsyslog"
-	cat >"$B/rsyslog.conf" <<EOF
-global(workDirectory="$B/rsyslog" maxMessageSize="256k")
-module(load="imuxsock" SysSock.Use="off")
-input(type="imuxsock" Socket="$B/log.sock" CreatePath="off")
-module(load="mmjsonparse")
-template(name="raw" type="string"
-	string="%syslogfacility-text%.%syslogseverity-text% %syslogtag%%msg:::sp-if-no-1st-sp%%msg:::drop-last-lf%\n")
-template(name="parsed" type="list") {
-	property(name="\$!all-json")
-	constant(value="\n")
-}
-*.* action(type="omfile" file="$RS_ALL" template="raw")
-if \$programname == "audisp-dracut-e2e" then {
-	action(type="mmjsonparse")
-	if \$parsesuccess == "OK" then
-		action(type="omfile" file="$RS_PARSED" template="parsed")
-}
-EOF
+	write_rsyslog_conf "$B" 256k audisp-dracut-e2e "$RS_ALL" "$RS_PARSED"
 	if ! rsyslogd -N1 -f "$B/rsyslog.conf" >"$B/rsyslog.check" 2>&1; then
 		cat "$B/rsyslog.check"
 		echo "SKIP: e2e: rsyslogd rejects the private config (mmjsonparse missing?)"
