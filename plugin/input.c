@@ -15,6 +15,8 @@
 /* A record longer than this is not audit text; it is fed in pieces and
  * auparse drops what it cannot parse. */
 #define INPUT_MAX_LINE (INPUT_BUF / 2)
+/* Reads per wake-up before signals and the tick are looked at again. */
+#define INPUT_DRAIN_READS 64
 
 struct input {
 	auparse_state_t *au;
@@ -197,8 +199,11 @@ int input_run(int fd, bool live, struct core *core,
 		if (hooks && hooks->poll && hooks->poll(hooks->arg))
 			break;
 		if (r > 0) {
-			/* Drain what auditd wrote so it never blocks on us. */
-			for (;;) {
+			/* Drain what auditd wrote so it never blocks on us,
+			 * but come back to signals and ticks every
+			 * INPUT_DRAIN_READS reads under a steady flood. */
+			for (int reads = 0; reads < INPUT_DRAIN_READS;
+			     reads++) {
 				ssize_t n = input_read(&in, fd);
 				size_t used;
 
