@@ -24,6 +24,7 @@ struct input {
 	size_t len;  /* bytes held in buf */
 	bool at_bol; /* the next byte starts a line */
 	bool skip;   /* dropping a line that spans reads */
+	bool at_eoe; /* the last line fed to auparse was an EOE record */
 };
 
 static struct log_limit lim_garbage = LOG_LIMIT_INIT;
@@ -85,6 +86,20 @@ static bool is_record(const char *p, size_t len)
 	       literal(&p, end, "):");
 }
 
+/* Is the line (an audit record) an EOE record, the end of its event? */
+static bool is_eoe(const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	if (literal(&p, end, "node=")) {
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
+		if (!literal(&p, end, " "))
+			return false;
+	}
+	return literal(&p, end, "type=EOE ");
+}
+
 /* Count and report a line that is not an audit record. */
 static void input_garbage(const char *line, size_t len)
 {
@@ -135,6 +150,9 @@ static size_t input_feed_lines(struct input *in, const char *buf, size_t len,
 			if (pos > run)
 				auparse_feed(in->au, buf + run, pos - run);
 			run = end;
+		} else {
+			in->at_eoe = nl && in->at_bol &&
+				     is_eoe(buf + pos, end - pos);
 		}
 		in->at_bol = nl != NULL;
 		pos = end;
@@ -228,10 +246,17 @@ int input_run(int fd, bool live, struct core *core,
 					break; /* a blocking fd: poll again */
 			}
 			/* Deliver an event ended by EOE now, not at the next
-			 * record (auparse 3.0.9 holds it until then). Replay
-			 * does not age: old events would be cut short. */
-			if (live)
+			 * record (auparse 3.0.9 holds it until the next feed,
+			 * age or flush call). Ageing goes by the events' own
+			 * time, so when auditd runs behind it would cut the
+			 * event still arriving in two: age only when the
+			 * data ends with an EOE, else an empty feed hands
+			 * over the completed events alone. Replay does not
+			 * age: old events would be cut short. */
+			if (live && in.at_eoe)
 				auparse_feed_age_events(in.au);
+			else if (live)
+				auparse_feed(in.au, "", 0);
 		}
 		if (live) {
 			now = time(NULL);

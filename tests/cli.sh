@@ -92,4 +92,17 @@ check "replay without EOE records flushes the last event" \
 check "plugin mode exits 0 at EOF" test $? -eq 0
 check "... after writing the alert" test "$(wc -l < "$tmp/out5")" -eq 1
 
+# plugin mode: dracut's event arrives in two reads (SYSCALL and EXECVE, a
+# pause, then CWD, PATH, PROCTITLE and EOE), and its time is minutes old, as
+# when auditd runs behind. The event must wait for its EOE: aged by the
+# clock after the first read, it would lose its PATH records, and with
+# them the executable and the alert.
+{
+	head -n 9 "$tmp/stream.log"
+	sleep 0.5
+	tail -n +10 "$tmp/stream.log"
+} | "$PLUGIN" -c "$tmp/good.conf" -o - > "$tmp/out6"
+check "plugin mode keeps an event that spans two reads whole" \
+	test "$(wc -l < "$tmp/out6")" -eq 1
+
 finish
