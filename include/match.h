@@ -13,9 +13,10 @@ enum match_op {
 
 /*
  * EQL wildcard match of value against pattern, anchored at both ends: '*'
- * matches any run of bytes ('/' included), '?' exactly one byte, '\' makes
- * the next byte literal; everything else is literal. fold_case folds ASCII
- * letters only. No I/O, no allocation.
+ * matches any run of characters ('/' included), '?' exactly one character
+ * (a valid UTF-8 sequence, or a single byte that is not part of one), '\'
+ * makes the next byte literal; everything else is literal. fold_case folds
+ * ASCII letters only. No I/O, no allocation.
  */
 bool match_like(const char *pattern, const char *value, bool fold_case);
 

@@ -17,8 +17,45 @@ static bool byte_eq(unsigned char a, unsigned char b, bool fold_case)
 }
 
 /*
+ * Length of the character at s: a valid UTF-8 sequence (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 1 for a byte
+ * that starts none. EQL works on characters, so '?' takes one of these and
+ * '*' gives them back whole. s is NUL-terminated and *s is not NUL.
+ */
+static size_t char_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 1;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 1;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 1;
+	return n;
+}
+
+/*
  * The classic greedy algorithm with one backtrack point: on a mismatch,
- * retry from the most recent '*', letting it swallow one more byte. An
+ * retry from the most recent '*', letting it swallow one more character. An
  * earlier '*' never needs to be revisited, because whatever the later one
  * could not match an earlier one cannot either, so the cost is at most
  * O(strlen(pattern) * strlen(value)) and linear in the usual cases; there
@@ -49,7 +86,7 @@ bool match_like(const char *pattern, const char *value, bool fold_case)
 		}
 		if (*p == '?') {
 			p++;
-			v++;
+			v += char_len(v);
 			continue;
 		}
 		if (*p) {
@@ -68,9 +105,10 @@ bool match_like(const char *pattern, const char *value, bool fold_case)
 		}
 		if (!star_p)
 			return false;
-		/* let the last star take one more byte and try again */
+		/* let the last star take one more character and try again */
 		p = star_p;
-		v = ++star_v;
+		star_v += char_len(star_v);
+		v = star_v;
 	}
 	while (*p == '*')
 		p++;

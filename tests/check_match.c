@@ -12,8 +12,9 @@
 /*
  * One wildcard case. Every expected value below was worked out by hand
  * from the EQL rules: '*' any run (including '/' and nothing), '?' exactly
- * one byte, '\' makes the next byte literal, anchored at both ends, every
- * other byte literal, ASCII-only case folding for like~.
+ * one character (a valid UTF-8 sequence, or one byte that is not part of
+ * one), '\' makes the next byte literal, anchored at both ends, every other
+ * byte literal, ASCII-only case folding for like~.
  */
 struct like_case {
 	const char *pattern;
@@ -55,7 +56,7 @@ static const struct like_case like_cases[] = {
 	{"/usr/lib/kernel/*", "/usr/lib/kernel", false, false},
 	{"/usr/lib/kernel/*", "/usr/lib/kernel/install.d/50-dracut.install",
 	 true, true},
-	/* '?' is exactly one byte */
+	/* '?' is exactly one character */
 	{"?", "", false, false},
 	{"?", "a", true, true},
 	{"?", "/", true, true},
@@ -69,8 +70,25 @@ static const struct like_case like_cases[] = {
 	{"*?*?*", "a", false, false},
 	{"*?*?*", "ab", true, true},
 	{"*a?c*", "xxabcxx", true, true},
-	{"?", "\xc3\xa9", false, false}, /* U+00E9 is two bytes */
-	{"??", "\xc3\xa9", true, true},
+	/* a character, not a byte: U+00E9 is two bytes, U+20AC three and
+	 * U+1F600 four, but each is one character to EQL */
+	{"?", "\xc3\xa9", true, true},
+	{"??", "\xc3\xa9", false, false},
+	{"caf?", "caf\xc3\xa9", true, true},
+	{"a?b", "a\xe2\x82\xac" "b", true, true},
+	{"?", "\xf0\x9f\x98\x80", true, true},
+	{"??", "\xf0\x9f\x98\x80", false, false},
+	/* '*' gives back whole characters too: X, Y, then 'a' never fits
+	 * U+20AC a U+20AC (U+20AC, a, U+20AC or a, U+20AC, end), though
+	 * it would byte by byte */
+	{"*??a*", "\xe2\x82\xac" "a\xe2\x82\xac", false, false},
+	{"*?a*", "\xe2\x82\xac" "a\xe2\x82\xac", true, true},
+	/* a byte outside any valid sequence is one character of its own */
+	{"?", "\xff", true, true},
+	{"??", "\xc3(", true, true}, /* C3 needs a continuation byte */
+	{"?", "\xc3", true, true},   /* cut short */
+	{"?", "\xe0\x80\x80", false, false}, /* overlong: three bytes */
+	{"???", "\xe0\x80\x80", true, true},
 	/* '.' and the other regex and SQL metacharacters are literal */
 	{"a.c", "abc", false, false},
 	{"a.c", "a.c", true, true},

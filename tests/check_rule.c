@@ -932,9 +932,11 @@ static const struct exc_case exc_cases[] = {
 	 0, "/opt/b", SHA, true},
 	{"process.parent.executable in \"/opt/a\" \"/opt/b\"", DR, DRA, "root",
 	 0, "/opt/B", SHA, false},
-	/* '?' is one byte */
+	/* '?' is one character: U+00E9 is two bytes but one character */
 	{"process.parent.executable like \"/opt/k?/x\"", DR, DRA, "root", 0,
 	 "/opt/k1/x", SHA, true},
+	{"process.parent.executable like \"/opt/k?/x\"", DR, DRA, "root", 0,
+	 "/opt/k\xc3\xa9/x", SHA, true},
 	{"process.parent.executable like \"/opt/k?/x\"", DR, DRA, "root", 0,
 	 "/opt/k12/x", SHA, false},
 	{"process.parent.executable like \"/opt/k?/x\"", DR, DRA, "root", 0,
