@@ -481,7 +481,7 @@ int sink_reconfigure(struct sink *s, const struct config *cfg)
 	dev_t dev = 0;
 	ino_t ino = 0;
 	int fd = -1;
-	size_t i;
+	size_t i, gone = 0;
 
 	if (cfg->outputs == 0) {
 		log_err("no output configured; keeping the old outputs");
@@ -501,6 +501,10 @@ int sink_reconfigure(struct sink *s, const struct config *cfg)
 			return -1;
 		}
 	}
+	/* the queue gets one more try on the outputs it is owed to, as at
+	 * exit, before any of them is let go */
+	if (s->nqueue > 0)
+		retry_queue(s);
 	if (set_config(s, cfg) < 0) {
 		log_err("out of memory; keeping the old outputs");
 		if (fd >= 0)
@@ -521,15 +525,26 @@ int sink_reconfigure(struct sink *s, const struct config *cfg)
 		if (s->queue[i].outputs == 0) {
 			free(s->queue[i].line);
 			s->queue[i].line = NULL;
-			s->st.dropped++;
+			gone++;
 		}
 	}
 	compact_queue(s);
+	if (gone > 0)
+		log_warnx("%zu queued alert%s dropped: %s output is no longer "
+			  "configured",
+			  gone, gone == 1 ? "" : "s",
+			  gone == 1 ? "its" : "their");
+	s->st.dropped += gone;
+	gone = 0;
 	while (s->nqueue > s->queue_max) {
 		/* drop the newest, as sink_emit does on overflow */
 		free(s->queue[--s->nqueue].line);
-		s->st.dropped++;
+		gone++;
 	}
+	if (gone > 0)
+		log_warnx("%zu queued alert%s dropped: queue_max is now %zu",
+			  gone, gone == 1 ? "" : "s", s->queue_max);
+	s->st.dropped += gone;
 	s->st.queued = s->nqueue;
 	return 0;
 }

@@ -516,6 +516,68 @@ START_TEST(test_reconfigure)
 }
 END_TEST
 
+/*
+ * A reload that drops an output first gives its queued alerts one more
+ * try, as sink_free does; what still cannot be written is counted and
+ * said, never lost in silence.
+ */
+START_TEST(test_reconfigure_queue)
+{
+	struct sink_stats st;
+	struct sink *s;
+	char *said;
+	int rfd;
+
+	rfd = stdout_to_pipe(true);
+	while (write(STDOUT_FILENO, "f", 1) == 1)
+		;
+	cfg.outputs = OUTPUT_STDOUT;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	capture_begin();
+	ck_assert_int_eq(emit(s, "k1"), 0);
+	free(capture_end());
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 1);
+
+	/* the reader caught up: k1 goes out before stdout is let go */
+	drain(rfd);
+	cfg.outputs = OUTPUT_FILE;
+	capture_begin();
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	free(capture_end());
+	ck_assert_str_eq(drain(rfd), "k1\n");
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.written, 1);
+	ck_assert_uint_eq(st.dropped, 0);
+
+	/* stdout still full at the reload: k2 is dropped, counted and said */
+	while (write(STDOUT_FILENO, "f", 1) == 1)
+		;
+	cfg.outputs = OUTPUT_STDOUT;
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	capture_begin();
+	ck_assert_int_eq(emit(s, "k2"), 0);
+	free(capture_end());
+	cfg.outputs = OUTPUT_FILE;
+	capture_begin();
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	said = capture_end();
+	ck_assert_msg(strstr(said, "1 queued alert dropped") != NULL, "%s",
+		      said);
+	free(said);
+	sink_stats(s, &st);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_uint_eq(st.dropped, 1);
+	ck_assert_uint_eq(st.written, 1);
+	ck_assert_int_eq(emit(s, "k3"), 0);
+	assert_file(alerts, "k3\n");
+	sink_free(s);
+	close(rfd);
+}
+END_TEST
+
 START_TEST(test_create_fails)
 {
 	char blocker[256];
@@ -696,6 +758,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_rate_limit_at_exit);
 	tcase_add_test(tc, test_reconfigure);
+	tcase_add_test(tc, test_reconfigure_queue);
 	tcase_add_test(tc, test_create_fails);
 	tcase_add_test(tc, test_enospc);
 	tcase_add_test(tc, test_enospc_overflow);
