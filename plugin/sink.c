@@ -134,10 +134,13 @@ static int reopen_file(struct sink *s)
 		return -1;
 	}
 	close_file(s);
+	/* a fragment that could not be cut off is still there when the path
+	 * names the same file again (SIGHUP without a rotation) */
+	if (dev != s->dev || ino != s->ino)
+		s->need_newline = false;
 	s->fd = fd;
 	s->dev = dev;
 	s->ino = ino;
-	s->need_newline = false;
 	return 0;
 }
 
@@ -516,9 +519,10 @@ int sink_reconfigure(struct sink *s, const struct config *cfg)
 	free(s->file_path);
 	s->file_path = path;
 	s->fd = fd;
+	if (fd < 0 || dev != s->dev || ino != s->ino)
+		s->need_newline = false;
 	s->dev = dev;
 	s->ino = ino;
-	s->need_newline = false;
 	/* lines owed only to outputs that are gone are dropped */
 	for (i = 0; i < s->nqueue; i++) {
 		s->queue[i].outputs &= s->outputs;

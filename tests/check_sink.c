@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -741,6 +743,85 @@ START_TEST(test_enospc_overflow)
 }
 END_TEST
 
+/* Set or clear the append-only attribute (chattr +a) of path. */
+static bool set_append_only(const char *path, bool on)
+{
+	int fd, flags, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	rc = ioctl(fd, FS_IOC_GETFLAGS, &flags);
+	if (rc == 0) {
+		flags = on ? flags | FS_APPEND_FL : flags & ~FS_APPEND_FL;
+		rc = ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	close(fd);
+	return rc == 0;
+}
+
+/*
+ * An append-only alert file (chattr +a) on a full file system: the short
+ * write cannot be cut off again, so the fragment must end up on a line of
+ * its own. Reopening the same file (SIGHUP without a rotation) must not
+ * forget that, or the next alert is glued to the fragment and lost to any
+ * reader of lines.
+ */
+START_TEST(test_enospc_append_only)
+{
+	char mnt[128], filler[160], *big, *got, *last;
+	size_t biglen = 6000, n;
+	struct sink *s;
+
+	if (!mount_tiny(mnt, sizeof(mnt), "test_enospc_append_only"))
+		return;
+	free(cfg.file_path);
+	ck_assert_int_gt(asprintf(&cfg.file_path, "%s/alerts.json", mnt), 0);
+	cfg.retry_interval = 1;
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(emit(s, "first"), 0);
+	if (!set_append_only(cfg.file_path, true)) {
+		fprintf(stderr, "test_enospc_append_only: no chattr +a on "
+				"tmpfs, skipped\n");
+		sink_free(s);
+		ck_assert_int_eq(umount(mnt), 0);
+		return;
+	}
+	fill_fs(mnt);
+	big = malloc(biglen + 1);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'B', biglen);
+	big[biglen] = '\0';
+	capture_begin();
+	ck_assert_int_eq(emit(s, big), 0); /* a short write stays */
+	/* SIGHUP: reload, then reopen; the same file both times */
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	sink_reopen(s);
+	snprintf(filler, sizeof(filler), "%s/filler", mnt);
+	ck_assert_int_eq(unlink(filler), 0);
+	sink_tick(s, time(NULL) + 5);
+	free(capture_end());
+	got = slurp(cfg.file_path);
+	ck_assert_ptr_nonnull(got);
+	ck_assert(set_append_only(cfg.file_path, false));
+
+	/* "first", the fragment on a line of its own, then the whole alert */
+	ck_assert_msg(strncmp(got, "first\n", 6) == 0, "%.40s", got);
+	n = strspn(got + 6, "B");
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, biglen);
+	ck_assert_int_eq(got[6 + n], '\n');
+	last = got + 6 + n + 1;
+	ck_assert_uint_eq(strlen(last), biglen + 1);
+	ck_assert_uint_eq(strspn(last, "B"), biglen);
+	ck_assert_int_eq(last[biglen], '\n');
+	free(got);
+	free(big);
+	sink_free(s);
+	ck_assert_int_eq(umount(mnt), 0);
+}
+END_TEST
+
 static Suite *sink_suite(void)
 {
 	Suite *s = suite_create("sink");
@@ -762,6 +843,7 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_create_fails);
 	tcase_add_test(tc, test_enospc);
 	tcase_add_test(tc, test_enospc_overflow);
+	tcase_add_test(tc, test_enospc_append_only);
 	suite_add_tcase(s, tc);
 	return s;
 }
