@@ -693,8 +693,9 @@ static const struct image *find_parent(struct proctable *pt,
 	    procfs_start_ticks(pt->pfs, ppid, &pst) == 0 && pst <= bound) {
 		/* the process now at ppid was there when the child
 		 * exec'd: it is the parent */
-		if (cand && cand->kind != PT_FORK &&
-		    entry_of_process(pt, cand, pst)) {
+		bool own = cand && entry_of_process(pt, cand, pst);
+
+		if (own && cand->kind != PT_FORK) {
 			touch(pt, cand);
 			return cand->img;
 		}
@@ -705,6 +706,10 @@ static const struct image *find_parent(struct proctable *pt,
 		e = proc_insert(pt, ppid, pst, PT_LIVE);
 		if (e)
 			return e->img;
+		/* it went while we read it: only its own fork edge will do,
+		 * never the image of an earlier process on the pid */
+		if (!own)
+			return NULL;
 	}
 	/* /proc cannot tell (replay, gone, or reused after the child) */
 	if (cand && cand->gone && key.sec > cand->gone + PT_GONE_MARGIN) {

@@ -1448,6 +1448,107 @@ START_TEST(pt_proc_stale_stream)
 }
 END_TEST
 
+/*
+ * Make pid's cmdline a fifo whose writer, once procfs_read opens it (after
+ * the first read of stat), takes the process away: its stat goes (it
+ * exited), or, with restart non-zero, says it started at restart (it exited
+ * and the pid went to a new process). Returns the writer's pid.
+ */
+static pid_t fake_vanish_mid_read(pid_t pid, uint64_t restart)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8], buf[256];
+	pid_t w;
+	int fd, sfd, n;
+
+	snprintf(path, sizeof(path), "%s/%d/cmdline", root, (int)pid);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	w = fork();
+	ck_assert_int_ge(w, 0);
+	if (w > 0)
+		return w;
+	fd = open(path, O_WRONLY); /* blocks until the reader opens it */
+	snprintf(path, sizeof(path), "%s/%d/stat", root, (int)pid);
+	if (restart) {
+		n = snprintf(buf, sizeof(buf),
+			     "%d (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+			     "%llu 1000 100\n",
+			     (int)pid, (unsigned long long)restart);
+		snprintf(tmp, sizeof(tmp), "%s.new", path);
+		sfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (sfd < 0 || write(sfd, buf, (size_t)n) != n ||
+		    close(sfd) != 0 || rename(tmp, path) != 0)
+			_exit(1);
+	} else if (unlink(path) != 0) {
+		_exit(1);
+	}
+	if (fd < 0 || write(fd, "bash\0", 5) != 5)
+		_exit(1);
+	close(fd);
+	_exit(0);
+}
+
+/* Reap the writer; fail (not hang) if no reader ever opened its fifo. */
+static void reap_vanish(pid_t w)
+{
+	int status, tries;
+
+	for (tries = 0; tries < 500; tries++) {
+		if (waitpid(w, &status, WNOHANG) == w) {
+			ck_assert(WIFEXITED(status) &&
+				  WEXITSTATUS(status) == 0);
+			return;
+		}
+		usleep(10000);
+	}
+	kill(w, SIGKILL);
+	waitpid(w, NULL, 0);
+	ck_abort_msg("the fifo was never read");
+}
+
+/* A stale stream image of a reused pid stays refused when the process
+ * /proc showed as the parent exits (or is replaced) while it is read. */
+START_TEST(pt_proc_gone_mid_read)
+{
+	struct fp sub = {.pid = 900,
+			 .ppid = 1,
+			 .start = ticks(950, 0),
+			 .comm = "build.sh",
+			 .exe = "/usr/bin/bash",
+			 .cwd = "/home/u",
+			 .argv = {"bash", "./build.sh", NULL}};
+	struct procfs *pfs;
+	struct proctable *pt;
+	struct proctable_stats st;
+	pid_t w;
+
+	fake_proc(&sub);
+	pfs = procfs_create(root);
+	pt = proctable_create(100, 0, pfs);
+	/* an earlier process on pid 900 exec'd make at 900 s; the one that
+	 * started at 950 s never exec'd and is the parent of 901 (960 s) */
+	rec(pt, mk(900, 1, 900, 0, 5, "/usr/bin/make", "make", NULL));
+
+	/* it exits while procfs_read reads it */
+	w = fake_vanish_mid_read(900, 0);
+	ck_assert_ptr_null(parent_at(pt, 901, 900, 960, 0, 20));
+	reap_vanish(w);
+
+	/* it exits and the pid goes to a process that started at 955 s */
+	fake_gone(900);
+	fake_proc(&sub);
+	w = fake_vanish_mid_read(900, ticks(955, 0));
+	ck_assert_ptr_null(parent_at(pt, 902, 900, 960, 0, 21));
+	reap_vanish(w);
+
+	proctable_stats(pt, &st);
+	ck_assert_uint_eq(st.parents_unknown, 2);
+	ck_assert_uint_eq(st.parents_stream, 0);
+	proctable_free(pt);
+	procfs_free(pfs);
+}
+END_TEST
+
 /* The child's own /proc start bounds its parent's: a "parent" that
  * started after the child did is refused even though it started before
  * the child's exec. */
@@ -1695,6 +1796,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tc, pt_seed);
 	tcase_add_test(tc, pt_proc_script_and_late);
 	tcase_add_test(tc, pt_proc_stale_stream);
+	tcase_add_test(tc, pt_proc_gone_mid_read);
 	tcase_add_test(tc, pt_proc_child_start);
 	tcase_add_test(tc, pt_proc_fork);
 	tcase_add_test(tc, pt_gone_before_child);
