@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -701,6 +702,15 @@ int rule_exception_parse(const char *text, struct rule_exception *out,
 				set_err(err, errlen,
 					"user id '%.60s' is not a decimal "
 					"number without leading zeros",
+					out->values[i]);
+				goto fail;
+			}
+			/* a uid is 32 bits; a larger one never matches */
+			if (strlen(out->values[i]) > 10 ||
+			    strtoull(out->values[i], NULL, 10) > UINT32_MAX) {
+				set_err(err, errlen,
+					"user id '%.60s' is out of range "
+					"(0-4294967295)",
 					out->values[i]);
 				goto fail;
 			}

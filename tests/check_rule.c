@@ -1231,6 +1231,9 @@ static const struct {
 	{"process.user.id in \"0\" \"007\"", "not a decimal number"},
 	{"user.id == \"\"", "not a decimal number"},
 	{"user.id == \"-1\"", "not a decimal number"},
+	/* a uid is 32 bits: these could never match */
+	{"user.id == \"4294967296\"", "out of range"},
+	{"user.id in \"0\" \"99999999999999999999999\"", "out of range"},
 };
 /* clang-format on */
 
