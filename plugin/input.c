@@ -25,6 +25,7 @@ struct input {
 	bool at_bol; /* the next byte starts a line */
 	bool skip;   /* dropping a line that spans reads */
 	bool at_eoe; /* the last line fed to auparse was an EOE record */
+	bool eoe;    /* the stream has EOE records at all */
 };
 
 static struct log_limit lim_garbage = LOG_LIMIT_INIT;
@@ -153,6 +154,7 @@ static size_t input_feed_lines(struct input *in, const char *buf, size_t len,
 		} else {
 			in->at_eoe = nl && in->at_bol &&
 				     is_eoe(buf + pos, end - pos);
+			in->eoe |= in->at_eoe;
 		}
 		in->at_bol = nl != NULL;
 		pos = end;
@@ -251,9 +253,11 @@ int input_run(int fd, bool live, struct core *core,
 			 * time, so when auditd runs behind it would cut the
 			 * event still arriving in two: age only when the
 			 * data ends with an EOE, else an empty feed hands
-			 * over the completed events alone. Replay does not
-			 * age: old events would be cut short. */
-			if (live && in.at_eoe)
+			 * over the completed events alone. A stream without
+			 * EOE records (audit.log through tail -F) has no
+			 * better mark: it is aged after every batch. Replay
+			 * does not age: old events would be cut short. */
+			if (live && (in.at_eoe || !in.eoe))
 				auparse_feed_age_events(in.au);
 			else if (live)
 				auparse_feed(in.au, "", 0);

@@ -105,4 +105,20 @@ check "... after writing the alert" test "$(wc -l < "$tmp/out5")" -eq 1
 check "plugin mode keeps an event that spans two reads whole" \
 	test "$(wc -l < "$tmp/out6")" -eq 1
 
+# plugin mode on a stream that ends its events with neither EOE nor
+# PROCTITLE (an audit.log of a kernel before 3.17, through tail -F): with
+# records arriving every 0.3 s, never idle for a second, the events must
+# still be aged and the alert written while the input stays open.
+grep -v '^type=PROCTITLE' "$tmp/noeoe.log" > "$tmp/bare.log"
+{
+	cat "$tmp/bare.log"
+	for i in 1 2 3 4 5 6; do
+		sleep 0.3
+		echo "type=USER_CMD msg=audit(1700000002.00$i:200$i): pid=1 uid=0 msg='cmd=6C73 res=success'"
+	done
+	wc -l < "$tmp/out8" > "$tmp/count8"
+} | "$PLUGIN" -c "$tmp/good.conf" -o - > "$tmp/out8"
+check "plugin mode without EOE writes the alert before EOF" \
+	test "$(cat "$tmp/count8")" -eq 1
+
 finish
