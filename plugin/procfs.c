@@ -269,9 +269,11 @@ static char *readlink_dup(int dfd, const char *name)
 /*
  * Parse /proc/PID/stat: "pid (comm) state ppid ... starttime ...". comm may
  * hold spaces and parentheses, so fields are counted after the last ')'.
- * Returns 0, or -1 if the line is malformed.
+ * *state (when not NULL) gets the state letter. Returns 0, or -1 if the
+ * line is malformed.
  */
-static int parse_stat(const char *buf, pid_t *ppid, uint64_t *start)
+static int parse_stat(const char *buf, pid_t *ppid, uint64_t *start,
+		      char *state)
 {
 	const char *p = strrchr(buf, ')');
 	unsigned long long v;
@@ -288,7 +290,9 @@ static int parse_stat(const char *buf, pid_t *ppid, uint64_t *start)
 			p++;
 		if (!*p)
 			return -1;
-		if (field == 4) {
+		if (field == 3 && state) {
+			*state = *p;
+		} else if (field == 4) {
 			pp = strtol(p, &end, 10);
 			if (end == p)
 				return -1;
@@ -311,7 +315,7 @@ static int parse_stat(const char *buf, pid_t *ppid, uint64_t *start)
 }
 
 /* Read and parse dfd/stat. Returns 0 or -1. */
-static int stat_at(int dfd, pid_t *ppid, uint64_t *start)
+static int stat_at(int dfd, pid_t *ppid, uint64_t *start, char *state)
 {
 	char *buf;
 	int ret;
@@ -319,7 +323,7 @@ static int stat_at(int dfd, pid_t *ppid, uint64_t *start)
 	buf = read_at(dfd, "stat", PROCFS_SMALL_MAX, NULL, NULL);
 	if (!buf)
 		return -1;
-	ret = parse_stat(buf, ppid, start);
+	ret = parse_stat(buf, ppid, start, state);
 	free(buf);
 	return ret;
 }
@@ -332,7 +336,7 @@ int procfs_start_ticks(struct procfs *pfs, pid_t pid, uint64_t *ticks)
 	dfd = open_pid(pfs, pid);
 	if (dfd < 0)
 		return -1;
-	ret = stat_at(dfd, NULL, ticks);
+	ret = stat_at(dfd, NULL, ticks, NULL);
 	close(dfd);
 	return ret;
 }
@@ -564,7 +568,7 @@ struct image *procfs_read(struct procfs *pfs, pid_t pid)
 	img->source = IMAGE_SRC_PROC;
 	img->auid = (uid_t)-1;
 	img->session = (uint32_t)-1;
-	if (stat_at(dfd, &img->ppid, &img->start_ticks) != 0)
+	if (stat_at(dfd, &img->ppid, &img->start_ticks, NULL) != 0)
 		goto fail;
 	if (procfs_ticks_to_time(pfs, img->start_ticks, &img->sec,
 				 &img->msec) != 0)
@@ -602,12 +606,16 @@ struct image *procfs_read(struct procfs *pfs, pid_t pid)
 	if (set_executable(img, dfd) != 0)
 		goto fail;
 
-	/* a pid reused while we read shows a different start time */
+	/* a pid reused while we read shows a different start time; a
+	 * process that exited (a zombie, its cmdline and exe gone) may have
+	 * left us only part of itself */
 	{
 		uint64_t again;
+		char state;
 
-		if (stat_at(dfd, NULL, &again) != 0 ||
-		    again != img->start_ticks)
+		if (stat_at(dfd, NULL, &again, &state) != 0 ||
+		    again != img->start_ticks || state == 'Z' ||
+		    state == 'X' || state == 'x')
 			goto fail;
 	}
 	close(dfd);

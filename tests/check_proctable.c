@@ -79,6 +79,7 @@ struct fp {
 	const char *cwd;
 	uid_t uid, euid;
 	const char *argv[8];
+	char state; /* stat's state; 0: 'S' */
 };
 
 static void fake_proc(const struct fp *p)
@@ -91,9 +92,10 @@ static void fake_proc(const struct fp *p)
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	/* fields 1-22 and a few more, as the kernel writes them */
 	n = snprintf(buf, sizeof(buf),
-		     "%d (%s) S %d %d %d 0 -1 4194560 100 0 0 0 1 2 0 0 "
+		     "%d (%s) %c %d %d %d 0 -1 4194560 100 0 0 0 1 2 0 0 "
 		     "20 0 1 0 %llu 1000 100 18446744073709551615\n",
-		     (int)p->pid, p->comm, (int)p->ppid, (int)p->pid,
+		     (int)p->pid, p->comm, p->state ? p->state : 'S',
+		     (int)p->ppid, (int)p->pid,
 		     (int)p->pid, (unsigned long long)p->start);
 	snprintf(path, sizeof(path), "%s/stat", dir);
 	put_file(path, buf, (size_t)n);
@@ -498,6 +500,29 @@ START_TEST(procfs_gone)
 	ck_assert_int_eq(procfs_start_ticks(pfs, 999, &t), -1);
 	procfs_free(pfs);
 	procfs_free(NULL);
+}
+END_TEST
+
+/* A zombie (it exited and is not reaped yet, or exited while we read it)
+ * has no cmdline, exe or cwd left: unreadable, not an empty image. Its
+ * pid is still taken, so its start time is still known. */
+START_TEST(procfs_zombie)
+{
+	struct fp z = {.pid = 62,
+		       .ppid = 1,
+		       .start = 4343,
+		       .comm = "sh",
+		       .argv = {NULL},
+		       .state = 'Z'};
+	struct procfs *pfs;
+	uint64_t t;
+
+	fake_proc(&z);
+	pfs = procfs_create(root);
+	ck_assert_ptr_null(procfs_read(pfs, 62));
+	ck_assert_int_eq(procfs_start_ticks(pfs, 62, &t), 0);
+	ck_assert_uint_eq(t, 4343);
+	procfs_free(pfs);
 }
 END_TEST
 
@@ -1635,6 +1660,42 @@ START_TEST(pt_proc_fork)
 }
 END_TEST
 
+/* Live mode: a forked subshell that has exited but is not reaped yet (a
+ * zombie: no cmdline, no exe) is still the parent; its fork edge gives its
+ * image, not an empty one read from /proc. */
+START_TEST(pt_proc_zombie_fork)
+{
+	struct fp sub = {.pid = 1301,
+			 .ppid = 1300,
+			 .start = ticks(980, 500),
+			 .comm = "50-dracut.insta",
+			 .argv = {NULL},
+			 .state = 'Z'};
+	const char *script = "/usr/lib/kernel/install.d/50-dracut.install";
+	struct procfs *pfs;
+	struct proctable *pt;
+	const struct image *p;
+
+	fake_proc(&sub);
+	pfs = procfs_create(root);
+	pt = proctable_create(100, 0, pfs);
+	rec(pt, mk(1300, 1, 980, 0, 10, script, "/bin/bash", script, NULL));
+	ck_assert_int_eq(proctable_fork(pt, 1300, 1301, BTIME + 980, 500, 11),
+			 0);
+	p = parent_at(pt, 1302, 1301, 981, 0, 12);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->source, IMAGE_SRC_FORK);
+	ck_assert_int_eq(p->pid, 1301);
+	ck_assert_ptr_nonnull(p->executable);
+	ck_assert_str_eq(p->executable, script);
+	ck_assert_str_eq(
+		p->command_line,
+		"/bin/bash /usr/lib/kernel/install.d/50-dracut.install");
+	proctable_free(pt);
+	procfs_free(pfs);
+}
+END_TEST
+
 /* A sweep that finds a process gone bounds its images: a child that
  * exec'd later cannot be its child (the pid went to a fork we never saw). */
 START_TEST(pt_gone_before_child)
@@ -1765,6 +1826,7 @@ static Suite *procfs_suite(void)
 	tcase_add_test(tc, procfs_script_fd);
 	tcase_add_test(tc, procfs_odd);
 	tcase_add_test(tc, procfs_gone);
+	tcase_add_test(tc, procfs_zombie);
 	tcase_add_test(tc, procfs_time);
 	tcase_add_test(tc, procfs_foreach_pids);
 	tcase_add_test(tc, procfs_real_self);
@@ -1799,6 +1861,7 @@ static Suite *proctable_suite(void)
 	tcase_add_test(tc, pt_proc_gone_mid_read);
 	tcase_add_test(tc, pt_proc_child_start);
 	tcase_add_test(tc, pt_proc_fork);
+	tcase_add_test(tc, pt_proc_zombie_fork);
 	tcase_add_test(tc, pt_gone_before_child);
 	tcase_add_test(tc, pt_evict_live);
 	suite_add_tcase(s, tc);
