@@ -292,7 +292,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
+			/* getopt said what is wrong, in one line */
 			return -1;
 		}
 	}

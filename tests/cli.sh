@@ -22,8 +22,17 @@ check "-h exits 0 and prints usage" \
 # shellcheck disable=SC2016 # "$0" is the argument of bash -c
 check "-V prints the version" \
 	bash -c '"$0" -V | grep -Eq "^audisp-dracut [0-9]+\.[0-9]+"' "$PLUGIN"
-"$PLUGIN" --no-such-option >/dev/null 2>&1
+"$PLUGIN" --no-such-option >/dev/null 2>"$tmp/err"
 check "an unknown option exits 1" test $? -eq 1
+check "... with a one-line reason" test "$(wc -l < "$tmp/err")" -eq 1
+check "... naming the option" grep -q -- "--no-such-option" "$tmp/err"
+"$PLUGIN" -x >/dev/null 2>"$tmp/err"
+check "an unknown short option exits 1" test $? -eq 1
+check "... with a one-line reason" test "$(wc -l < "$tmp/err")" -eq 1
+"$PLUGIN" -r >/dev/null 2>"$tmp/err"
+check "an option without its argument exits 1" test $? -eq 1
+check "... with a one-line reason" test "$(wc -l < "$tmp/err")" -eq 1
+check "... naming the option" grep -Eq -- "-r\b|'r'" "$tmp/err"
 "$PLUGIN" -r "$tmp/stream.log" extra >/dev/null 2>&1
 check "a stray argument exits 1" test $? -eq 1
 "$PLUGIN" --rule-version 5 -r "$tmp/stream.log" >/dev/null 2>"$tmp/err"
