@@ -52,12 +52,15 @@
 #define EVENT_DATASET "auditd.alert"
 #define EVENT_PROVIDER "audisp-dracut"
 #define NS "audisp_dracut"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define UNSET_ID 4294967295U /* (uint32_t)-1: auid or session not set */
 
 /* The document under construction; any failed allocation sets failed. */
 struct builder {
 	struct json_object *root;
-	struct json_object *encoded; /* names of encoded fields, or NULL */
+	struct json_object *encoded;   /* names of encoded fields, or NULL */
+	struct json_object *truncated; /* names of cut fields, or NULL */
+	size_t max_str; /* cut longer strings to this many bytes; 0: never */
 	bool failed;
 };
 
@@ -208,33 +211,62 @@ static void add_elem(struct builder *b, struct json_object *arr,
 	}
 }
 
-/* Note that the field name was encoded, once. */
-static void mark_encoded(struct builder *b, const char *name)
+/* Add the field name to the list *list (made on first use), once. */
+static void mark(struct builder *b, struct json_object **list,
+		 const char *name)
 {
 	size_t i, n;
 
 	if (b->failed)
 		return;
-	if (!b->encoded && !check(b, b->encoded = json_object_new_array()))
+	if (!*list && !check(b, *list = json_object_new_array()))
 		return;
-	n = json_object_array_length(b->encoded);
+	n = json_object_array_length(*list);
 	for (i = 0; i < n; i++)
 		if (!strcmp(json_object_get_string(
-				    json_object_array_get_idx(b->encoded, i)),
+				    json_object_array_get_idx(*list, i)),
 			    name))
 			return;
-	add_elem(b, b->encoded, check(b, json_object_new_string(name)));
+	add_elem(b, *list, check(b, json_object_new_string(name)));
 }
 
-/* A JSON string for s, encoded if enc. */
-static struct json_object *str_new(struct builder *b, const char *s, bool enc)
+/* Note that the field name was encoded, once. */
+static void mark_encoded(struct builder *b, const char *name)
+{
+	mark(b, &b->encoded, name);
+}
+
+/*
+ * A JSON string for s, the value of field path, encoded if enc. When the
+ * builder has a max_str, a longer s is cut to at most that many bytes, on
+ * a character boundary, and path is listed as truncated.
+ */
+static struct json_object *str_new(struct builder *b, const char *path,
+				   const char *s, bool enc)
 {
 	struct json_object *o;
-	char *e;
+	char *e, *cut = NULL;
+	size_t n;
 
-	if (!enc)
-		return check(b, json_object_new_string(s));
+	if (b->max_str && strlen(s) > b->max_str) {
+		n = b->max_str;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		cut = strndup(s, n);
+		if (!cut) {
+			b->failed = true;
+			return NULL;
+		}
+		mark(b, &b->truncated, path);
+		s = cut;
+	}
+	if (!enc) {
+		o = check(b, json_object_new_string(s));
+		free(cut);
+		return o;
+	}
 	e = encode(s);
+	free(cut);
 	if (!e) {
 		b->failed = true;
 		return NULL;
@@ -254,7 +286,7 @@ static void put_str(struct builder *b, const char *path, const char *s)
 	enc = !utf8_valid(s);
 	if (enc)
 		mark_encoded(b, path);
-	put(b, b->root, path, str_new(b, s, enc));
+	put(b, b->root, path, str_new(b, path, s, enc));
 }
 
 static void put_int(struct builder *b, const char *path, int64_t v)
@@ -291,7 +323,7 @@ static void put_strv(struct builder *b, const char *path, const char *const *v,
 		mark_encoded(b, path);
 	for (i = 0; i < n && !b->failed; i++)
 		if (v[i])
-			add_elem(b, arr, str_new(b, v[i], enc));
+			add_elem(b, arr, str_new(b, path, v[i], enc));
 	put(b, b->root, path, arr);
 }
 
@@ -632,7 +664,8 @@ static void put_ancestry(struct builder *b, const struct alert_input *in)
 		if (a->executable) {
 			if (enc)
 				mark_encoded(b, name);
-			put(b, o, "executable", str_new(b, a->executable, enc));
+			put(b, o, "executable",
+			    str_new(b, name, a->executable, enc));
 		}
 	}
 	put(b, b->root, NS ".ancestry", arr);
@@ -657,16 +690,16 @@ static void put_own(struct builder *b, const struct alert_input *in)
 	put_ancestry(b, in);
 }
 
-/* Build the alert as one line of UTF-8 JSON (see alert.h). */
-char *alert_build(const struct alert_input *in, size_t *len)
+/* The document for in, with strings cut to max_str bytes if non-zero. */
+static char *build_doc(const struct alert_input *in, size_t max_str,
+		       size_t *len)
 {
 	struct builder b = {0};
 	const char *json;
 	size_t n;
 	char *out = NULL;
 
-	if (!in || !in->proc)
-		return NULL;
+	b.max_str = max_str;
 	b.root = json_object_new_object();
 	if (!b.root)
 		return NULL;
@@ -685,6 +718,10 @@ char *alert_build(const struct alert_input *in, size_t *len)
 		put(&b, b.root, NS ".encoded_fields", b.encoded);
 		b.encoded = NULL;
 	}
+	if (b.truncated) {
+		put(&b, b.root, NS ".truncated_fields", b.truncated);
+		b.truncated = NULL;
+	}
 	if (b.failed)
 		goto out;
 
@@ -694,10 +731,72 @@ char *alert_build(const struct alert_input *in, size_t *len)
 	if (!json || !(out = malloc(n + 1)))
 		goto out;
 	memcpy(out, json, n + 1);
-	if (len)
-		*len = n;
+	*len = n;
 out:
 	json_object_put(b.encoded);
+	json_object_put(b.truncated);
 	json_object_put(b.root);
+	return out;
+}
+
+/*
+ * Byte budgets for the strings of the process and its parent when the
+ * document is too long, tried in turn (see image_copy: paths stay whole,
+ * the argument list is cut and flagged). 1 keeps no argument at all.
+ */
+static const size_t arg_budgets[] = {65536, 16384, 4096, 1024, 1};
+
+/* The last resort: every string cut to this many bytes. */
+#define LAST_MAX_STR 1024
+
+/*
+ * Build the alert as one line of UTF-8 JSON (see alert.h). A document
+ * longer than ALERT_MAX_BYTES is built again with the argument lists of
+ * the process and its parent cut to smaller and smaller budgets, then
+ * with fewer ancestors, until it fits: syslog(3) would drop it otherwise.
+ * Only if paths of thousands of escaped bytes still make it too long is
+ * every string cut to LAST_MAX_STR bytes (and listed in
+ * audisp_dracut.truncated_fields); about twenty strings of at most six
+ * JSON bytes per byte then always fit.
+ */
+char *alert_build(const struct alert_input *in, size_t *len)
+{
+	struct alert_input cut;
+	struct image *proc = NULL, *parent = NULL;
+	size_t n = 0, i = 0;
+	char *out;
+
+	if (!in || !in->proc)
+		return NULL;
+	out = build_doc(in, 0, &n);
+	cut = *in;
+	while (out && n > ALERT_MAX_BYTES) {
+		free(out);
+		out = NULL;
+		if (i == ARRAY_SIZE(arg_budgets) && cut.nancestry == 0) {
+			out = build_doc(&cut, LAST_MAX_STR, &n);
+			break;
+		}
+		if (i < ARRAY_SIZE(arg_budgets)) {
+			image_free(proc);
+			image_free(parent);
+			proc = image_copy(in->proc, arg_budgets[i]);
+			parent = in->parent ?
+					 image_copy(in->parent, arg_budgets[i]) :
+					 NULL;
+			if (!proc || (in->parent && !parent))
+				break;
+			cut.proc = proc;
+			cut.parent = parent;
+			i++;
+		} else {
+			cut.nancestry /= 2;
+		}
+		out = build_doc(&cut, 0, &n);
+	}
+	image_free(proc);
+	image_free(parent);
+	if (out && len)
+		*len = n;
 	return out;
 }

@@ -1122,6 +1122,190 @@ START_TEST(test_long_argument)
 }
 END_TEST
 
+/*
+ * syslog(3) sends each message as one datagram, and the kernel refuses a
+ * datagram larger than the socket's send buffer (net.core.wmem_default,
+ * 212992 bytes, less 32): glibc then drops the message without a word. So
+ * no alert may be longer than 192 KiB (196608 bytes, leaving room for the
+ * syslog header and "@cee: "), whatever a user passes to dracut. Past
+ * that, the argument lists are cut (and flagged), never the paths.
+ */
+#define MAX_ALERT 196608
+
+/* Join args with single spaces into a new string. */
+static char *join(struct json_object *arr)
+{
+	size_t i, n = json_object_array_length(arr), len = 1;
+	char *out;
+
+	for (i = 0; i < n; i++)
+		len += json_object_get_string_len(
+			       json_object_array_get_idx(arr, i)) + 1;
+	out = calloc(1, len);
+	ck_assert_ptr_nonnull(out);
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(out, " ");
+		strcat(out, json_object_get_string(
+				    json_object_array_get_idx(arr, i)));
+	}
+	return out;
+}
+
+/* The cut args of image path (process or process.parent) are a prefix of
+ * argv, consistent with args_count and command_line. */
+static void check_cut(struct json_object *doc, const char *path,
+		      char *const *argv)
+{
+	char key[128], *cl;
+	struct json_object *args;
+	size_t i, n;
+
+	snprintf(key, sizeof(key), "%s.args", path);
+	args = get(doc, key);
+	ck_assert_ptr_nonnull(args);
+	n = json_object_array_length(args);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
+				 args, 0)),
+			 argv[0]);
+	for (i = 1; i < n; i++) {
+		const char *a = json_object_get_string(
+			json_object_array_get_idx(args, i));
+
+		ck_assert_int_eq(strncmp(a, argv[i], strlen(a)), 0);
+	}
+	snprintf(key, sizeof(key), "%s.args_count", path);
+	ck_assert_int_eq(json_object_get_int64(get(doc, key)), (int64_t)n);
+	snprintf(key, sizeof(key), "%s.command_line", path);
+	cl = join(args);
+	ck_assert_str_eq(get_str(doc, key), cl);
+	free(cl);
+	snprintf(key, sizeof(key), "audisp_dracut.%s.args_truncated", path);
+	ck_assert(json_object_get_boolean(get(doc, key)));
+}
+
+START_TEST(test_too_long_for_syslog)
+{
+	enum { LEN = 100000, NANC = 64, PLEN = 4000 };
+	char *big = malloc(LEN + 1), *cl, *pcl, *path, *s;
+	char *argv[] = {S("dracut"), big, big, big, NULL};
+	char *pargv[] = {S("bash"), big, big, NULL};
+	struct image proc = {.pid = 2,
+			     .ppid = 1,
+			     .sec = T_SEC,
+			     .success = true,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .args = argv,
+			     .argc = 4};
+	struct image parent = {.pid = 1,
+			       .executable = S("/usr/bin/bash"),
+			       .name = "bash",
+			       .args = pargv,
+			       .argc = 3,
+			       .source = IMAGE_SRC_STREAM};
+	struct image anc_img[NANC];
+	const struct image *anc[NANC];
+	struct alert_input in = {.proc = &proc,
+				 .parent = &parent,
+				 .rule = &meta_v1,
+				 .host_name = "h"};
+	struct json_object *doc;
+	size_t len, i;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', LEN);
+	big[LEN] = '\0';
+	ck_assert_int_gt(asprintf(&cl, "dracut %s %s %s", big, big, big), 0);
+	ck_assert_int_gt(asprintf(&pcl, "bash %s %s", big, big), 0);
+	proc.command_line = cl;
+	parent.command_line = pcl;
+
+	/* long arguments: cut, flagged, consistent */
+	s = alert_build(&in, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_le(len, MAX_ALERT);
+	free(s);
+	doc = build(&in);
+	ck_assert_str_eq(get_str(doc, "process.executable"), "/usr/bin/dracut");
+	ck_assert_str_eq(get_str(doc, "process.parent.executable"),
+			 "/usr/bin/bash");
+	check_cut(doc, "process", argv);
+	check_cut(doc, "process.parent", pargv);
+	json_object_put(doc);
+
+	/* the worst real paths: 4000 bytes in components of at most 255
+	 * (NAME_MAX), all control characters (six bytes of JSON each), in
+	 * every path of both images and of 64 ancestors: the ancestry is
+	 * shortened, the paths stay whole */
+	path = malloc(2 * PLEN + 1);
+	ck_assert_ptr_nonnull(path);
+	for (i = 0; i < PLEN; i++)
+		path[i] = i % 200 == 0 ? '/' : '\001';
+	path[PLEN] = '\0';
+	proc.executable = parent.executable = path;
+	proc.name = parent.name = strrchr(path, '/') + 1;
+	proc.cwd = parent.cwd = path;
+	proc.interpreter = parent.interpreter = path;
+	for (i = 0; i < NANC; i++) {
+		memset(&anc_img[i], 0, sizeof(anc_img[i]));
+		anc_img[i].pid = (pid_t)(100 + i);
+		anc_img[i].executable = path;
+		anc[i] = &anc_img[i];
+	}
+	in.ancestry = anc;
+	in.nancestry = NANC;
+	s = alert_build(&in, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_le(len, MAX_ALERT);
+	free(s);
+	doc = build(&in);
+	ck_assert_str_eq(get_str(doc, "process.executable"), path);
+	ck_assert_str_eq(get_str(doc, "process.working_directory"), path);
+	ck_assert_str_eq(get_str(doc, "process.parent.executable"), path);
+	ck_assert_uint_lt(
+		json_object_array_length(get(doc, "audisp_dracut.ancestry")),
+		NANC);
+	ck_assert_ptr_null(get(doc, "audisp_dracut.truncated_fields"));
+	json_object_put(doc);
+
+	/* a relative path joined to a long cwd can be twice as long: then,
+	 * as a last resort, every string is cut to 1024 bytes and listed */
+	for (i = PLEN; i < 2 * PLEN; i++)
+		path[i] = i % 200 == 0 ? '/' : '\001';
+	path[2 * PLEN] = '\0';
+	proc.name = parent.name = strrchr(path, '/') + 1;
+	s = alert_build(&in, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_le(len, MAX_ALERT);
+	free(s);
+	doc = build(&in);
+	ck_assert_uint_eq(strlen(get_str(doc, "process.executable")), 1024);
+	ck_assert_int_eq(
+		strncmp(get_str(doc, "process.executable"), path, 1024), 0);
+	{
+		struct json_object *t =
+			get(doc, "audisp_dracut.truncated_fields");
+		bool seen = false;
+
+		ck_assert_ptr_nonnull(t);
+		for (i = 0; i < json_object_array_length(t); i++)
+			if (!strcmp(json_object_get_string(
+					    json_object_array_get_idx(t, i)),
+				    "process.executable"))
+				seen = true;
+		ck_assert(seen);
+	}
+	json_object_put(doc);
+
+	free(path);
+	free(pcl);
+	free(cl);
+	free(big);
+}
+END_TEST
+
 START_TEST(test_many_args)
 {
 	enum { N = 10000 };
@@ -1379,6 +1563,7 @@ static Suite *alert_suite(void)
 	tcase_add_test(tc, test_timestamps);
 	tcase_add_test(tc, test_long_argument);
 	tcase_add_test(tc, test_many_args);
+	tcase_add_test(tc, test_too_long_for_syslog);
 	tcase_add_test(tc, test_encoding_round_trip);
 	tcase_add_test(tc, test_ecs_list);
 	tcase_add_test(tc, test_enomem);
