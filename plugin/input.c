@@ -256,10 +256,12 @@ int input_run(int fd, bool live, struct core *core,
 			 * over the completed events alone. A stream without
 			 * EOE records (audit.log through tail -F) has no
 			 * better mark: it is aged after every batch. Replay
-			 * does not age: old events would be cut short. */
+			 * does not age, old events would be cut short, but
+			 * it hands over what is complete: its input may be
+			 * a pipe that stays open (tail -f). */
 			if (live && (in.at_eoe || !in.eoe))
 				auparse_feed_age_events(in.au);
-			else if (live)
+			else
 				auparse_feed(in.au, "", 0);
 		}
 		if (live) {

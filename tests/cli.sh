@@ -130,4 +130,29 @@ grep -v '^type=PROCTITLE' "$tmp/noeoe.log" > "$tmp/bare.log"
 check "plugin mode without EOE writes the alert before EOF" \
 	test "$(cat "$tmp/count8")" -eq 1
 
+# replay from a pipe that stays open (tail -f audit.log | ... -r -): an
+# event ended by its EOE record is complete, and its alert must come out
+# at once, not when the next record happens to arrive.
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$PLUGIN" "$tmp/stream.log" > "$tmp/open.out" 2>&1 <<'PY'
+import os, select, subprocess, sys, time
+plugin, stream = sys.argv[1], sys.argv[2]
+p = subprocess.Popen([plugin, "-r", "-"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE)
+p.stdin.write(open(stream, "rb").read())
+p.stdin.flush()
+ready, _, _ = select.select([p.stdout], [], [], 3)
+line = p.stdout.readline() if ready else b""
+p.stdin.close()
+p.wait(5)
+print("alert before EOF: %s" % ("yes" if line else "no"))
+sys.exit(0 if line else 1)
+PY
+	rc=$?
+	check "replay from an open pipe writes the alert before EOF ($(cat "$tmp/open.out"))" \
+		test "$rc" -eq 0
+else
+	skip_part "python3 not installed: replay from an open pipe"
+fi
+
 finish
