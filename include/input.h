@@ -20,8 +20,10 @@ struct input_hooks {
  * live: plugin mode (age events so each one is delivered at once; tick the
  * core every second). Lines starting with '#' are comments and skipped;
  * other lines that do not start as an audit record are counted and dropped.
- * Every pending event is flushed before returning. Returns 0 at EOF or on
- * request, -1 on a read error (logged).
+ * Every pending event is flushed before returning. Signals are held back
+ * while events are processed and taken only while the loop waits, so a
+ * flag a handler sets is seen by the next hooks->poll. Returns 0 at EOF or
+ * on request, -1 on a read error (logged).
  */
 int input_run(int fd, bool live, struct core *core,
 	      const struct input_hooks *hooks);

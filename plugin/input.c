@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,12 +183,34 @@ static ssize_t input_read(struct input *in, int fd)
 	return n;
 }
 
+/*
+ * Hold back every signal but those that report a fault of our own, saving
+ * the mask to restore in *old. The loop takes signals only while it waits
+ * in ppoll, so a handler's flag is always seen by the next hooks->poll: one
+ * that came while events were being processed would otherwise be left for
+ * the next wake-up, which in replay from an open pipe may never come.
+ */
+static void input_hold_signals(sigset_t *old)
+{
+	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+				     SIGTRAP, SIGABRT, SIGSYS};
+	sigset_t set;
+	size_t i;
+
+	sigfillset(&set);
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(&set, faults[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
 /* The read loop. */
 int input_run(int fd, bool live, struct core *core,
 	      const struct input_hooks *hooks)
 {
+	const struct timespec tick = {1, 0};
 	struct input in = {0};
 	time_t last_tick = 0;
+	sigset_t old;
 	int rc = 0;
 	bool eof = false;
 
@@ -204,15 +227,19 @@ int input_run(int fd, bool live, struct core *core,
 	auparse_add_callback(in.au, core_auparse_cb, core, NULL);
 	if (live)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	input_hold_signals(&old);
+	/* a flag set before the loop began: no signal will wake it */
+	if (hooks && hooks->poll && hooks->poll(hooks->arg))
+		eof = true;
 
 	while (!eof) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		time_t now;
 		int r;
 
-		r = poll(&pfd, 1, live ? 1000 : -1);
+		r = ppoll(&pfd, 1, live ? &tick : NULL, &old);
 		if (r < 0 && errno != EINTR) {
-			log_warn("poll");
+			log_warn("ppoll");
 			rc = -1;
 			break;
 		}
@@ -279,5 +306,6 @@ int input_run(int fd, bool live, struct core *core,
 	auparse_flush_feed(in.au);
 	auparse_destroy(in.au);
 	free(in.buf);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

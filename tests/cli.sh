@@ -155,4 +155,60 @@ else
 	skip_part "python3 not installed: replay from an open pipe"
 fi
 
+# replay from a pipe that stays open (tail -f audit.log | ... -r -): a
+# SIGTERM that arrives while the plugin is busy, here blocked writing its
+# alert to a full stdout, must still stop it once the write is done, not
+# wait for more input that may never come.
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$PLUGIN" "$tmp/stream.log" > "$tmp/term.out" 2>&1 <<'PY'
+import fcntl, os, signal, subprocess, sys, time
+plugin, stream = sys.argv[1], sys.argv[2]
+out_r, out_w = os.pipe()
+fcntl.fcntl(out_w, fcntl.F_SETFL, os.O_NONBLOCK)
+filler = 0
+try:
+    while True:
+        filler += os.write(out_w, b"x" * 4096)
+except BlockingIOError:
+    pass
+fcntl.fcntl(out_w, fcntl.F_SETFL, 0)
+p = subprocess.Popen([plugin, "-r", "-"], stdin=subprocess.PIPE,
+                     stdout=out_w)
+os.close(out_w)
+p.stdin.write(open(stream, "rb").read())
+p.stdin.flush()
+time.sleep(0.5)          # the alert's write is now blocked
+p.send_signal(signal.SIGTERM)
+time.sleep(0.2)
+data = b""
+deadline = time.time() + 3
+fcntl.fcntl(out_r, fcntl.F_SETFL, os.O_NONBLOCK)
+while time.time() < deadline and p.poll() is None:
+    try:
+        data += os.read(out_r, 65536)
+    except BlockingIOError:
+        time.sleep(0.05)
+rc = p.poll()
+if rc is None:
+    p.kill()
+    p.wait()
+try:
+    while True:
+        chunk = os.read(out_r, 65536)
+        if not chunk:
+            break
+        data += chunk
+except BlockingIOError:
+    pass
+alerts = data[filler:].count(b"\n")
+print("rc=%s alerts=%d" % (rc, alerts))
+sys.exit(0 if rc == 0 and alerts == 1 else 1)
+PY
+	rc=$?
+	check "replay from an open pipe stops on a SIGTERM taken while busy ($(cat "$tmp/term.out"))" \
+		test "$rc" -eq 0
+else
+	skip_part "python3 not installed: SIGTERM while busy"
+fi
+
 finish
