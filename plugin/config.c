@@ -455,7 +455,10 @@ static FILE *open_checked(const char *path, bool *missing)
 	int fd;
 
 	*missing = false;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO or a device must not stall us before fstat
+	 * refuses it; reads of a regular file are not affected */
+	fd = open(path,
+		  O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			*missing = true;

@@ -538,6 +538,13 @@ START_TEST(test_permissions)
 
 	ck_assert_int_eq(load_capture(tmpdir, true, &cfg), -1);
 	ck_assert_ptr_nonnull(strstr(messages, "not a regular file"));
+
+	/* a FIFO is refused at once: opening it must not wait for a writer
+	 * (a reload on SIGHUP would hang the plugin) */
+	unlink(conf_path);
+	ck_assert_int_eq(mkfifo(conf_path, 0600), 0);
+	ck_assert_int_eq(load_capture(conf_path, true, &cfg), -1);
+	ck_assert_ptr_nonnull(strstr(messages, "not a regular file"));
 }
 END_TEST
 
