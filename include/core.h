@@ -25,6 +25,9 @@ struct core_stats {
 	uint64_t excluded;	  /* candidates the rule excluded */
 	uint64_t excepted;	  /* candidates a local exception suppressed */
 	uint64_t parents_unknown; /* candidates with no known parent */
+	/* the sink's: alerts an output failed to take, and alerts lost */
+	uint64_t write_errors;
+	uint64_t dropped;
 };
 
 /*
@@ -54,6 +57,7 @@ void core_reopen(struct core *core);
 /* Write the state report (version, config summary, counters) to fp. */
 void core_report(struct core *core, FILE *fp);
 
+/* Fill st with the counters so far. */
 void core_stats(const struct core *core, struct core_stats *st);
 
 #endif /* CORE_H */

@@ -244,7 +244,12 @@ void core_reopen(struct core *core)
 /* Counters, as the report and tests see them. */
 void core_stats(const struct core *core, struct core_stats *st)
 {
+	struct sink_stats ss;
+
 	*st = core->st;
+	sink_stats(core->sink, &ss);
+	st->write_errors = ss.write_errors;
+	st->dropped = ss.dropped;
 }
 
 static const char *yesno(bool b)

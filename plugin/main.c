@@ -354,6 +354,15 @@ int main(int argc, char **argv)
 
 	rc = input_run(fd, live, st.core, &hooks);
 
+	/* A replay whose alerts did not all reach the output (a full disk,
+	 * a closed pipe) has failed, as the sink's messages said. */
+	if (!live) {
+		struct core_stats cs;
+
+		core_stats(st.core, &cs);
+		if (cs.write_errors || cs.dropped)
+			rc = -1;
+	}
 	core_free(st.core);
 	config_clear(&st.cfg[st.cur]);
 	if (fd != STDIN_FILENO)

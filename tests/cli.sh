@@ -90,6 +90,14 @@ check "-o file: writes the alert to the file" \
 check "... and nothing to stdout" test ! -s "$tmp/out3"
 check "... mode 0600" test "$(stat -c %a "$tmp/alerts.json")" = 600
 
+# replay whose alerts cannot be written (a full disk) has not succeeded
+if [ -w /dev/full ]; then
+	"$PLUGIN" -r "$tmp/stream.log" > /dev/full 2>"$tmp/err"
+	check "replay that cannot write its alert exits 1" test $? -eq 1
+else
+	skip_part "no /dev/full: replay on a full disk"
+fi
+
 # the same stream without EOE records, as in audit.log
 grep -v '^type=EOE' "$tmp/stream.log" > "$tmp/noeoe.log"
 "$PLUGIN" -r "$tmp/noeoe.log" > "$tmp/out4"
