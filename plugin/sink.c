@@ -77,6 +77,9 @@ static int mkdir_parent(const char *path)
 	return rc;
 }
 
+#define OPEN_FLAGS                                                             \
+	(O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+
 /* Open path for appending, creating it (and its parent directory) if
  * missing. Returns the fd, or -1 with errno set. */
 static int open_file(const char *path, dev_t *dev, ino_t *ino)
@@ -84,14 +87,13 @@ static int open_file(const char *path, dev_t *dev, ino_t *ino)
 	struct stat st;
 	int fd, saved;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-		  0600);
+	/* O_NONBLOCK: a FIFO at the path fails (ENXIO) instead of waiting
+	 * for a reader; it is cleared below for the regular file */
+	fd = open(path, OPEN_FLAGS, 0600);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdir_parent(path) < 0)
 			return -1;
-		fd = open(path,
-			  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-			  0600);
+		fd = open(path, OPEN_FLAGS, 0600);
 	}
 	if (fd < 0)
 		return -1;
@@ -104,6 +106,12 @@ static int open_file(const char *path, dev_t *dev, ino_t *ino)
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		errno = EINVAL; /* not a regular file */
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, O_APPEND) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return -1;
 	}
 	*dev = st.st_dev;

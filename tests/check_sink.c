@@ -602,6 +602,14 @@ START_TEST(test_create_fails)
 	capture_begin();
 	ck_assert_ptr_null(sink_create(&cfg));
 	free(capture_end());
+
+	/* a FIFO: refused at once, not waited on until a reader comes */
+	free(cfg.file_path);
+	ck_assert_int_gt(asprintf(&cfg.file_path, "%s/fifo", tmpdir), 0);
+	ck_assert_int_eq(mkfifo(cfg.file_path, 0600), 0);
+	capture_begin();
+	ck_assert_ptr_null(sink_create(&cfg));
+	free(capture_end());
 }
 END_TEST
 
