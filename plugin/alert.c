@@ -212,8 +212,7 @@ static void add_elem(struct builder *b, struct json_object *arr,
 }
 
 /* Add the field name to the list *list (made on first use), once. */
-static void mark(struct builder *b, struct json_object **list,
-		 const char *name)
+static void mark(struct builder *b, struct json_object **list, const char *name)
 {
 	size_t i, n;
 
@@ -781,9 +780,9 @@ char *alert_build(const struct alert_input *in, size_t *len)
 			image_free(proc);
 			image_free(parent);
 			proc = image_copy(in->proc, arg_budgets[i]);
-			parent = in->parent ?
-					 image_copy(in->parent, arg_budgets[i]) :
-					 NULL;
+			parent = in->parent ? image_copy(in->parent,
+							 arg_budgets[i])
+					    : NULL;
 			if (!proc || (in->parent && !parent))
 				break;
 			cut.proc = proc;

@@ -1140,7 +1140,8 @@ static char *join(struct json_object *arr)
 
 	for (i = 0; i < n; i++)
 		len += json_object_get_string_len(
-			       json_object_array_get_idx(arr, i)) + 1;
+			       json_object_array_get_idx(arr, i)) +
+		       1;
 	out = calloc(1, len);
 	ck_assert_ptr_nonnull(out);
 	for (i = 0; i < n; i++) {
@@ -1166,9 +1167,9 @@ static void check_cut(struct json_object *doc, const char *path,
 	ck_assert_ptr_nonnull(args);
 	n = json_object_array_length(args);
 	ck_assert_uint_ge(n, 1);
-	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-				 args, 0)),
-			 argv[0]);
+	ck_assert_str_eq(
+		json_object_get_string(json_object_array_get_idx(args, 0)),
+		argv[0]);
 	for (i = 1; i < n; i++) {
 		const char *a = json_object_get_string(
 			json_object_array_get_idx(args, i));

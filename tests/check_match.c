@@ -75,18 +75,27 @@ static const struct like_case like_cases[] = {
 	{"?", "\xc3\xa9", true, true},
 	{"??", "\xc3\xa9", false, false},
 	{"caf?", "caf\xc3\xa9", true, true},
-	{"a?b", "a\xe2\x82\xac" "b", true, true},
+	{"a?b",
+	 "a\xe2\x82\xac"
+	 "b",
+	 true, true},
 	{"?", "\xf0\x9f\x98\x80", true, true},
 	{"??", "\xf0\x9f\x98\x80", false, false},
 	/* '*' gives back whole characters too: X, Y, then 'a' never fits
 	 * U+20AC a U+20AC (U+20AC, a, U+20AC or a, U+20AC, end), though
 	 * it would byte by byte */
-	{"*??a*", "\xe2\x82\xac" "a\xe2\x82\xac", false, false},
-	{"*?a*", "\xe2\x82\xac" "a\xe2\x82\xac", true, true},
+	{"*??a*",
+	 "\xe2\x82\xac"
+	 "a\xe2\x82\xac",
+	 false, false},
+	{"*?a*",
+	 "\xe2\x82\xac"
+	 "a\xe2\x82\xac",
+	 true, true},
 	/* a byte outside any valid sequence is one character of its own */
 	{"?", "\xff", true, true},
-	{"??", "\xc3(", true, true}, /* C3 needs a continuation byte */
-	{"?", "\xc3", true, true},   /* cut short */
+	{"??", "\xc3(", true, true},	     /* C3 needs a continuation byte */
+	{"?", "\xc3", true, true},	     /* cut short */
 	{"?", "\xe0\x80\x80", false, false}, /* overlong: three bytes */
 	{"???", "\xe0\x80\x80", true, true},
 	/* '.' and the other regex and SQL metacharacters are literal */
