@@ -99,6 +99,12 @@ int core_reconfigure(struct core *core, const struct config *cfg)
 {
 	struct rule *rule;
 
+	/* the table keeps the /proc reader it was built with */
+	if (core->live && cfg->proc_fallback != (core->pfs != NULL)) {
+		log_err("proc_fallback cannot change while running; restart "
+			"the plugin to apply it");
+		return -1;
+	}
 	rule = rule_create(cfg->rule_version, cfg->exceptions,
 			   cfg->nexceptions);
 	if (!rule) {

@@ -219,4 +219,30 @@ else
 	skip_part "python3 not installed: SIGTERM while busy"
 fi
 
+# SIGHUP is all or nothing: a new file that cannot be applied as a whole
+# (proc_fallback cannot change under a running table) is refused, not
+# half applied (rule_version 7 taken, proc_fallback = no ignored).
+printf 'rule_version = 1\nproc_fallback = yes\nstate_file = %s\n' \
+	"$tmp/state" > "$tmp/hup.conf"
+chmod 600 "$tmp/hup.conf"
+mkfifo "$tmp/hup.fifo"
+"$PLUGIN" -c "$tmp/hup.conf" -o - < "$tmp/hup.fifo" > /dev/null 2>&1 &
+hup_pid=$!
+exec 4> "$tmp/hup.fifo"
+sleep 0.5 # the plugin has read the first file
+printf 'rule_version = 7\nproc_fallback = no\nstate_file = %s\n' \
+	"$tmp/state" > "$tmp/hup.conf"
+sleep 0.5
+kill -HUP "$hup_pid"
+sleep 0.5
+kill -USR1 "$hup_pid"
+for i in $(seq 50); do [ -s "$tmp/state" ] && break; sleep 0.1; done
+exec 4>&-
+wait "$hup_pid"
+hup_state=$(grep -E '^(rule_version|proc_fallback) = ' "$tmp/state" |
+	tr '\n' ' ')
+check "SIGHUP applies a new file whole or not at all ($hup_state)" \
+	test "$hup_state" = "rule_version = 1 proc_fallback = yes " -o \
+	"$hup_state" = "rule_version = 7 proc_fallback = no "
+
 finish
