@@ -35,6 +35,17 @@
  * every other character stands for itself. Fields not listed are taken
  * literally. Example: the argument bytes 2f 74 6d 70 2f ff 5c are written
  * in JSON as "/tmp/\\xff\\\\" and "process.args" is listed.
+ *
+ * Length
+ *
+ * A document is at most ALERT_MAX_BYTES (192 KiB), so that syslog(3) can
+ * send it as one datagram. A longer one is built again with the argument
+ * lists of the process and its parent cut (audisp_dracut.process.
+ * args_truncated and audisp_dracut.process.parent.args_truncated true;
+ * args_count and command_line follow the cut), then with fewer ancestors.
+ * Only if that is not enough (paths of thousands of escaped bytes) is
+ * every string cut to 1024 bytes, the names of the fields cut then listed
+ * in the string array audisp_dracut.truncated_fields.
  */
 
 #include <inttypes.h>
