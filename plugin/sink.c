@@ -569,18 +569,21 @@ int sink_reconfigure(struct sink *s, const struct config *cfg)
  */
 static int enqueue(struct sink *s, char *line, size_t len, unsigned bits)
 {
+	static struct log_limit lim_full = LOG_LIMIT_INIT;
+	static struct log_limit lim_nomem = LOG_LIMIT_INIT;
 	struct pending *grown;
 
 	if (s->nqueue >= s->queue_max) {
 		s->st.dropped++;
-		log_warnx("alert queue full (%zu); alert dropped (%llu so far)",
-			  s->queue_max, (unsigned long long)s->st.dropped);
+		log_limited(&lim_full,
+			    "alert queue full (%zu); alert dropped (%llu so far)",
+			    s->queue_max, (unsigned long long)s->st.dropped);
 		return -1;
 	}
 	grown = realloc(s->queue, (s->nqueue + 1) * sizeof(*grown));
 	if (grown == NULL) {
 		s->st.dropped++;
-		log_warnx("out of memory; alert dropped");
+		log_limited(&lim_nomem, "out of memory; alert dropped");
 		return -1;
 	}
 	s->queue = grown;
