@@ -122,7 +122,8 @@ void log_limited(struct log_limit *lim, const char *fmt, ...)
 	va_list ap;
 
 	lim->count++;
-	if (now - lim->window >= LOG_LIMIT_WINDOW) {
+	/* a new window, also when the clock went back */
+	if (now < lim->window || now - lim->window >= LOG_LIMIT_WINDOW) {
 		if (lim->suppressed)
 			log_warnx("%llu similar messages suppressed in the "
 				  "last %d s (%llu in all)",
