@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "utf8.h"
 
 /* ASCII-only case folding: bytes outside A-Z, UTF-8 included, are kept. */
 static unsigned char fold(unsigned char c)
@@ -24,33 +25,9 @@ static bool byte_eq(unsigned char a, unsigned char b, bool fold_case)
  */
 static size_t char_len(const unsigned char *s)
 {
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
+	size_t n = utf8_seq(s);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 1;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 1;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 1;
-	return n;
+	return n ? n : 1;
 }
 
 /*
