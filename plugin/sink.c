@@ -103,9 +103,10 @@ static int open_file(const char *path, dev_t *dev, ino_t *ino)
 		errno = saved;
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	/* a regular file, or a character device such as /dev/null */
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
 		close(fd);
-		errno = EINVAL; /* not a regular file */
+		errno = EINVAL; /* a FIFO, a socket, a directory */
 		return -1;
 	}
 	if (fcntl(fd, F_SETFL, O_APPEND) < 0) {

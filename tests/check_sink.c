@@ -583,6 +583,7 @@ END_TEST
 START_TEST(test_create_fails)
 {
 	char blocker[256];
+	struct sink *s;
 	int fd;
 
 	/* the parent of the directory is a regular file */
@@ -610,6 +611,14 @@ START_TEST(test_create_fails)
 	capture_begin();
 	ck_assert_ptr_null(sink_create(&cfg));
 	free(capture_end());
+
+	/* a character device is taken: /dev/null, to measure without output */
+	free(cfg.file_path);
+	cfg.file_path = strdup("/dev/null");
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(sink_emit(s, "{}", 2), 0);
+	sink_free(s);
 }
 END_TEST
 
