@@ -2,16 +2,16 @@
 # table-mem.sh - stream 1,000,000 pids through the process table, check memory
 #
 # Usage: table-mem.sh [BINARY]
-# BINARY defaults to $top_builddir/tests/bench/table_mem (make bench builds
+# BINARY defaults to $top_builddir/bench/table_mem (make bench builds
 # it). Runs two workloads at the default caps (32768 entries, 4096 bytes per
 # image): typical images (~100-byte command lines) and long ones (~4 KB, a
 # compiler's). Fails if the table outgrows its budget (entries and
 # 1024 bytes per entry on average) or the process's peak RSS outgrows the
 # table by more than a quarter. Exit 77 when the program is not built.
 
-bin=${1:-${top_builddir:-.}/tests/bench/table_mem}
+bin=${1:-${top_builddir:-.}/bench/table_mem}
 if [ ! -x "$bin" ]; then
-	echo "table-mem: $bin is not built (make tests/bench/table_mem)"
+	echo "table-mem: $bin is not built (make bench/table_mem)"
 	exit 77
 fi
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# tests/bench/throughput.sh - corpus throughput and memory, side by side
+# bench/throughput.sh - corpus throughput and memory, side by side
 # with laurel (the peer plugin), in one run so the ratios are comparable on
 # a shared, noisy machine. Not run by make check; prints figures, fails
 # nothing.
 #
-#   tests/bench/throughput.sh [ROUNDS]     (needs the built ./audisp-dracut)
+#   bench/throughput.sh [ROUNDS]     (needs the built ./audisp-dracut)
 set -eu
-here=$(cd "$(dirname "$0")/../.." && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
 : "${PLUGIN:=$here/audisp-dracut}"
 corpus_xz=${CORPUS:-$here/../shared/corpus/exec-stream-enriched.txt.xz}
 rounds=${1:-5}
