@@ -402,7 +402,7 @@ int config_defaults(struct config *cfg)
 	cfg->syslog_priority = LOG_WARNING;
 	cfg->syslog_cee = false;
 	cfg->rule_version = 1;
-	cfg->table_max_entries = 32768;
+	cfg->table_max_entries = 4096;
 	cfg->table_max_image_bytes = 4096;
 	cfg->proc_fallback = true;
 	cfg->ancestry_depth = 8;
