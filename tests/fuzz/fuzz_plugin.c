@@ -1,0 +1,182 @@
+/* fuzz_plugin.c - libFuzzer harness: bytes through the whole replay path */
+/*
+ * Each input is an audit stream. It goes where the plugin's replay sends
+ * its stdin: input_run reads it from a file descriptor into libauparse,
+ * core turns events into exec events, the process table, the rule and
+ * alerts, and the sink writes the alerts to a file. The file is a memfd,
+ * emptied before every input; after the run every line of it must be one
+ * JSON object, and there must be exactly as many lines as alerts (nothing
+ * lost, nothing half-written, nothing forged). Two configurations are
+ * used, picked by the parity of the input's size so that a given input
+ * always takes the same one: rule version 1 with a small table (64
+ * entries: eviction is reached), and rule version 7 with an exception,
+ * small images and a shallow ancestry.
+ *
+ * Logging goes to stderr: run with -close_fd_mask=2 to keep it quiet.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "config.h"
+#include "core.h"
+#include "input.h"
+#include "log.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+const char *__lsan_default_options(void);
+const char *__lsan_default_suppressions(void);
+
+/*
+ * libauparse 3.0.9 leaks on some malformed records (a CWD record with two
+ * cwd= fields loses a string), in blocks it allocates itself. Every block
+ * of ours is also allocated under libauparse (the event callback), so a
+ * suppression by module would hide our leaks too: allocation stacks are
+ * kept one frame deep, and only blocks libauparse allocated itself are
+ * suppressed. ASAN_OPTIONS=malloc_context_size=30 shows whole stacks
+ * again when debugging.
+ */
+const char *__lsan_default_options(void)
+{
+	return "malloc_context_size=2";
+}
+
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libauparse.so\n";
+}
+
+static struct config cfgs[2];
+static int in_fd = -1, out_fd = -1;
+static bool verbose; /* FUZZ_PLUGIN_VERBOSE set: one line per input */
+
+/* The configuration files the two runs use (the output is added later). */
+static const char *const conf_text[2] = {
+	"rule_version = 1\n"
+	"table_max_entries = 64\n"
+	"ancestry_depth = 64\n"
+	"rate_limit_alerts = 0\n",
+	"rule_version = 7\n"
+	"exception = process.parent.executable like~ \"/opt/*\"\n"
+	"exception = process.args == \"--keep\"\n"
+	"table_max_image_bytes = 256\n"
+	"ancestry_depth = 2\n"
+	"rate_limit_alerts = 0\n",
+};
+
+/* Load conf_text[i] into cfgs[i] through a 0600 file, as the plugin
+ * loads its own, and point the file output at out_fd. */
+static void load_config(int i)
+{
+	char path[] = "/tmp/fuzz_plugin.conf.XXXXXX";
+	char spec[64];
+	size_t len = strlen(conf_text[i]);
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, conf_text[i], len) != (ssize_t)len)
+		abort();
+	close(fd);
+	if (config_load(path, true, &cfgs[i]) < 0)
+		abort();
+	unlink(path);
+	snprintf(spec, sizeof(spec), "file:/proc/self/fd/%d", out_fd);
+	if (config_set_output(&cfgs[i], spec) < 0)
+		abort();
+}
+
+/* libFuzzer start-up: the two memfds and configurations. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	log_open("fuzz_plugin");
+	in_fd = memfd_create("fuzz-input", MFD_CLOEXEC);
+	out_fd = memfd_create("fuzz-alerts", MFD_CLOEXEC);
+	if (in_fd < 0 || out_fd < 0)
+		abort();
+	load_config(0);
+	load_config(1);
+	verbose = getenv("FUZZ_PLUGIN_VERBOSE") != NULL;
+	return 0;
+}
+
+/* Every line of the alert file is one JSON object; returns the count. */
+static uint64_t check_alerts(void)
+{
+	off_t size = lseek(out_fd, 0, SEEK_END);
+	char *buf, *p, *end;
+	uint64_t lines = 0;
+
+	if (size < 0)
+		abort();
+	if (size == 0)
+		return 0;
+	buf = malloc((size_t)size);
+	if (!buf || pread(out_fd, buf, (size_t)size, 0) != size)
+		abort();
+	if (buf[size - 1] != '\n')
+		abort(); /* a half-written alert */
+	for (p = buf, end = buf + size; p < end; lines++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct json_tokener *tok = json_tokener_new();
+		struct json_object *obj;
+
+		if (!tok)
+			abort();
+		obj = json_tokener_parse_ex(tok, p, (int)(nl - p));
+		/* one whole object, and nothing after it on the line */
+		if (!obj || !json_object_is_type(obj, json_type_object) ||
+		    json_tokener_get_error(tok) != json_tokener_success ||
+		    p + json_tokener_get_parse_end(tok) != nl)
+			abort();
+		json_object_put(obj);
+		json_tokener_free(tok);
+		p = nl + 1;
+	}
+	free(buf);
+	return lines;
+}
+
+/* libFuzzer entry: replay the bytes and check the alerts. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct config *cfg = &cfgs[size & 1];
+	struct core_stats st;
+	struct core *core;
+
+	if (ftruncate(in_fd, 0) < 0 || ftruncate(out_fd, 0) < 0 ||
+	    pwrite(in_fd, data, size, 0) != (ssize_t)size ||
+	    lseek(in_fd, 0, SEEK_SET) != 0)
+		abort();
+	core = core_create(cfg, false);
+	if (!core)
+		abort();
+	if (input_run(in_fd, false, core, NULL) < 0)
+		abort();
+	core_stats(core, &st);
+	core_free(core);
+	/* every candidate has one fate, every alert was written whole */
+	if (st.alerts + st.excluded + st.excepted + st.parents_unknown >
+		    st.candidates ||
+	    st.write_errors || st.dropped || st.execs_failed > st.execs)
+		abort();
+	if (check_alerts() != st.alerts)
+		abort();
+	if (verbose)
+		fprintf(stderr,
+			"fuzz_plugin: rule v%d: %llu events, %llu execs, "
+			"%llu candidates, %llu alerts\n",
+			cfg->rule_version, (unsigned long long)st.events,
+			(unsigned long long)st.execs,
+			(unsigned long long)st.candidates,
+			(unsigned long long)st.alerts);
+	return 0;
+}
