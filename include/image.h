@@ -107,4 +107,12 @@ int image_set_args(struct image *img, char **args, size_t argc);
  */
 char *image_clean_path(const char *path, const char *cwd);
 
+/* Bytes that image_clean_into needs for path and cwd (NUL included); at
+ * most strlen(cwd) + strlen(path) + 3. */
+size_t image_clean_size(const char *path, const char *cwd);
+
+/* As image_clean_path, into out, which holds at least
+ * image_clean_size(path, cwd) bytes. Returns out. */
+char *image_clean_into(char *out, const char *path, const char *cwd);
+
 #endif /* IMAGE_H */

@@ -58,16 +58,35 @@ static char **image_strings(struct image *img, char **out[IMAGE_NSTR])
 	return out[0];
 }
 
-/* The index of an earlier string of the image equal to string i, or -1.
- * A packed copy stores equal strings once. */
-static int same_as_earlier(char **str[IMAGE_NSTR], size_t i)
+/*
+ * The index of an earlier string of the image equal to string i, or -1.
+ * A packed copy stores equal strings once. len[] holds each string's
+ * length (when known), so that most pairs differ without a comparison.
+ */
+static int same_as_earlier(char **str[IMAGE_NSTR], const size_t *len, size_t i)
 {
 	size_t j;
 
 	if (!*str[i])
 		return -1;
 	for (j = 0; j < i; j++)
-		if (*str[j] && strcmp(*str[j], *str[i]) == 0)
+		if (*str[j] && (*str[j] == *str[i] ||
+				(len[j] == len[i] &&
+				 memcmp(*str[j], *str[i], len[i]) == 0)))
+			return (int)j;
+	return -1;
+}
+
+/* In a packed image, equal strings are one string (copy_image makes them
+ * so): the index of an earlier string at the same address, or -1. */
+static int shared_with_earlier(char **str[IMAGE_NSTR], size_t i)
+{
+	size_t j;
+
+	if (!*str[i])
+		return -1;
+	for (j = 0; j < i; j++)
+		if (*str[j] == *str[i])
 			return (int)j;
 	return -1;
 }
@@ -82,7 +101,8 @@ size_t image_size(const struct image *img)
 		return 0;
 	image_strings((struct image *)img, str);
 	for (i = 0; i < IMAGE_NSTR; i++)
-		if (!(img->flags & IMAGE_PACKED) || same_as_earlier(str, i) < 0)
+		if (!(img->flags & IMAGE_PACKED) ||
+		    shared_with_earlier(str, i) < 0)
 			n += slen(*str[i]);
 	if (img->args)
 		n += (img->argc + 1) * sizeof(char *);
@@ -112,17 +132,22 @@ static struct image *copy_image(const struct image *src, size_t max_bytes,
 {
 	const size_t per_arg = with_cmdline ? 2 : 1;
 	char **sstr[IMAGE_NSTR], **dstr[IMAGE_NSTR];
+	size_t len[IMAGE_NSTR];
+	int dup[IMAGE_NSTR];
 	size_t fixed = 0, argbytes = 0, keep = 0, lastlen = 0, i, total;
 	bool cut = false;
 	struct image *dst;
-	char *cur;
+	char *cur, *cl = NULL;
 
 	if (!src)
 		return NULL;
 	image_strings((struct image *)src, sstr);
-	for (i = 0; i < IMAGE_NSTR; i++)
-		if (same_as_earlier(sstr, i) < 0)
-			fixed += slen(*sstr[i]);
+	for (i = 0; i < IMAGE_NSTR; i++) {
+		len[i] = *sstr[i] ? strlen(*sstr[i]) : 0;
+		dup[i] = same_as_earlier(sstr, len, i);
+		if (dup[i] < 0 && *sstr[i])
+			fixed += len[i] + 1;
+	}
 	/* With a command line, arguments cost twice: in args and in it. */
 	for (i = 0; i < src->argc; i++) {
 		size_t l = strlen(src->args[i]);
@@ -166,14 +191,13 @@ static struct image *copy_image(const struct image *src, size_t max_bytes,
 	}
 	image_strings(dst, dstr);
 	for (i = 0; i < IMAGE_NSTR; i++) {
-		int j = same_as_earlier(sstr, i);
-
-		if (j >= 0)
-			*dstr[i] = *dstr[j]; /* exe= is often the executable */
+		/* exe= is often the executable */
+		if (dup[i] >= 0)
+			*dstr[i] = *dstr[dup[i]];
+		else if (*sstr[i])
+			*dstr[i] = put(&cur, *sstr[i], len[i]);
 		else
-			*dstr[i] = *sstr[i] ?
-					   put(&cur, *sstr[i], strlen(*sstr[i])) :
-					   NULL;
+			*dstr[i] = NULL;
 	}
 	dst->name = NULL;
 	if (dst->executable) {
@@ -182,24 +206,22 @@ static struct image *copy_image(const struct image *src, size_t max_bytes,
 		dst->name = slash ? slash + 1 : dst->executable;
 	}
 	dst->argc = keep;
+	/* the command line follows the arguments: argbytes of them */
+	if (keep && with_cmdline)
+		cl = cur + argbytes;
+	dst->command_line = cl;
 	for (i = 0; i < keep; i++) {
 		size_t l = i + 1 == keep ? lastlen : strlen(src->args[i]);
 
 		dst->args[i] = put(&cur, src->args[i], l);
+		if (cl) {
+			memcpy(cl, src->args[i], l);
+			cl += l;
+			*cl++ = i + 1 < keep ? ' ' : '\0';
+		}
 	}
 	if (dst->args)
 		dst->args[keep] = NULL;
-	dst->command_line = NULL;
-	if (keep && with_cmdline) {
-		dst->command_line = cur;
-		for (i = 0; i < keep; i++) {
-			size_t l = strlen(dst->args[i]);
-
-			memcpy(cur, dst->args[i], l);
-			cur += l;
-			*cur++ = i + 1 < keep ? ' ' : '\0';
-		}
-	}
 	return dst;
 }
 
@@ -215,36 +237,13 @@ struct image *image_pack(const struct image *src, size_t max_bytes)
 	return copy_image(src, max_bytes, false);
 }
 
-/* Clean a path lexically, joining a relative one to an absolute cwd. */
-char *image_clean_path(const char *path, const char *cwd)
+/*
+ * Append the components of p to the clean path out[0..*n), root being where
+ * ".." may not go past: "." is dropped, ".." drops the last component (or
+ * is kept at the head of a relative path), "//" is one "/".
+ */
+static void clean_walk(char *out, size_t *n, size_t root, const char *p)
 {
-	size_t plen = strlen(path), clen = 0, n = 0, root;
-	bool join = path[0] != '/' && cwd && cwd[0] == '/';
-	char *buf, *out;
-	const char *p;
-
-	if (join)
-		clen = strlen(cwd);
-	buf = malloc(clen + 1 + plen + 1);
-	out = malloc(clen + 1 + plen + 2);
-	if (!buf || !out) {
-		free(buf);
-		free(out);
-		return NULL;
-	}
-	if (join) {
-		memcpy(buf, cwd, clen);
-		buf[clen] = '/';
-		memcpy(buf + clen + 1, path, plen + 1);
-	} else {
-		memcpy(buf, path, plen + 1);
-	}
-
-	/* Walk the components; root is where ".." may not go past. */
-	root = 0;
-	if (buf[0] == '/')
-		out[n++] = '/', root = 1;
-	p = buf;
 	while (*p) {
 		const char *end;
 		size_t len;
@@ -258,39 +257,70 @@ char *image_clean_path(const char *path, const char *cwd)
 		if (len == 1 && p[0] == '.') {
 			/* skip */
 		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (n > root) {
+			if (*n > root) {
 				/* drop the last component (not a "..") */
-				size_t k = n;
+				size_t k = *n;
 
 				while (k > root && out[k - 1] != '/')
 					k--;
-				if (n - k == 2 && out[k] == '.' &&
+				if (*n - k == 2 && out[k] == '.' &&
 				    out[k + 1] == '.') {
-					if (n > root && out[n - 1] != '/')
-						out[n++] = '/';
-					memcpy(out + n, "..", 2);
-					n += 2;
+					if (*n > root && out[*n - 1] != '/')
+						out[(*n)++] = '/';
+					memcpy(out + *n, "..", 2);
+					*n += 2;
 				} else {
-					n = k > root ? k - 1 : root;
+					*n = k > root ? k - 1 : root;
 				}
 			} else if (!root) {
 				/* relative path: keep the leading ".." */
-				memcpy(out + n, "..", 2);
-				n += 2;
+				memcpy(out + *n, "..", 2);
+				*n += 2;
 			}
 		} else {
-			if (n > root && out[n - 1] != '/')
-				out[n++] = '/';
-			memcpy(out + n, p, len);
-			n += len;
+			if (*n > root && out[*n - 1] != '/')
+				out[(*n)++] = '/';
+			memcpy(out + *n, p, len);
+			*n += len;
 		}
 		p += len;
 	}
+}
+
+/* Bytes image_clean_into needs for path and cwd. */
+size_t image_clean_size(const char *path, const char *cwd)
+{
+	size_t n = strlen(path) + 3;
+
+	if (path[0] != '/' && cwd && cwd[0] == '/')
+		n += strlen(cwd);
+	return n;
+}
+
+/* Clean a path lexically into out (see image.h). */
+char *image_clean_into(char *out, const char *path, const char *cwd)
+{
+	size_t n = 0, root = 0;
+	bool join = path[0] != '/' && cwd && cwd[0] == '/';
+
+	/* cwd "/" path is walked as cwd's components, then path's */
+	if ((join ? cwd : path)[0] == '/')
+		out[n++] = '/', root = 1;
+	if (join)
+		clean_walk(out, &n, root, cwd);
+	clean_walk(out, &n, root, path);
 	if (n == 0)
 		out[n++] = '.';
 	out[n] = '\0';
-	free(buf);
 	return out;
+}
+
+/* Clean a path lexically, joining a relative one to an absolute cwd. */
+char *image_clean_path(const char *path, const char *cwd)
+{
+	char *out = malloc(image_clean_size(path, cwd));
+
+	return out ? image_clean_into(out, path, cwd) : NULL;
 }
 
 /* Set executable (absolute against cwd, cleaned) and name. */

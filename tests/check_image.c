@@ -42,6 +42,40 @@ START_TEST(test_clean_path)
 }
 END_TEST
 
+/* image_clean_into gives what image_clean_path gives, within the size
+ * image_clean_size asks for */
+static void check_into(const char *path, const char *cwd, const char *want,
+		       size_t size)
+{
+	char buf[64];
+
+	ck_assert_uint_eq(image_clean_size(path, cwd), size);
+	memset(buf, 'X', sizeof(buf));
+	ck_assert_ptr_eq(image_clean_into(buf, path, cwd), buf);
+	ck_assert_str_eq(buf, want);
+	/* nothing written past the size */
+	ck_assert_int_eq(buf[size], 'X');
+}
+
+START_TEST(test_clean_into)
+{
+	/* strlen(path) + 3, plus strlen(cwd) when joined */
+	check_into("/usr/bin/dracut", NULL, "/usr/bin/dracut", 18);
+	check_into("/usr/bin/dracut", "/tmp", "/usr/bin/dracut", 18);
+	check_into("dracut", "/usr/bin", "/usr/bin/dracut", 6 + 3 + 8);
+	check_into("x", "rel", "x", 4);
+	/* the join is a component boundary: "/a" + "b" is "/a/b" */
+	check_into("b", "/a", "/a/b", 1 + 3 + 2);
+	/* ".." in path climbs out of cwd's components, not past "/" */
+	check_into("../../..", "/a/b", "/", 8 + 3 + 4);
+	check_into("../c", "/a/b/", "/a/c", 4 + 3 + 5);
+	/* an empty path is cwd itself; an empty result is "." */
+	check_into("", "/a//b/.", "/a/b", 0 + 3 + 7);
+	check_into("", NULL, ".", 3);
+	check_into("..", NULL, "..", 5);
+}
+END_TEST
+
 static char **mkargs(size_t n, const char *const *src)
 {
 	char **a = calloc(n + 1, sizeof(*a));
@@ -189,6 +223,35 @@ START_TEST(test_pack)
 }
 END_TEST
 
+START_TEST(test_pack_shares_equal_strings)
+{
+	struct image *img = image_new(), *pk;
+
+	/* five strings: "/ab" three times (in three allocations), "/ac"
+	 * and "/bd" of the same length but other bytes */
+	img->executable = strdup("/ab");
+	img->exe = strdup("/ab");
+	img->cwd = strdup("/ac");
+	img->tty = strdup("/bd");
+	img->key = strdup("/ab");
+	pk = image_pack(img, 0);
+	ck_assert_ptr_nonnull(pk);
+	ck_assert_ptr_eq(pk->exe, pk->executable);
+	ck_assert_ptr_eq(pk->key, pk->executable);
+	ck_assert_ptr_ne(pk->cwd, pk->executable);
+	ck_assert_ptr_ne(pk->tty, pk->executable);
+	ck_assert_ptr_ne(pk->tty, pk->cwd);
+	ck_assert_str_eq(pk->cwd, "/ac");
+	ck_assert_str_eq(pk->tty, "/bd");
+	ck_assert_str_eq(pk->name, "ab");
+	/* the original counts 5 strings of 4 bytes; the copy 3 */
+	ck_assert_uint_eq(image_size(img), sizeof(*img) + 5 * 4);
+	ck_assert_uint_eq(image_size(pk), sizeof(*pk) + 3 * 4);
+	image_free(pk);
+	image_free(img);
+}
+END_TEST
+
 START_TEST(test_size)
 {
 	static const char *const av[] = {"ab"};
@@ -210,10 +273,12 @@ static Suite *image_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_clean_path);
+	tcase_add_test(tc, test_clean_into);
 	tcase_add_test(tc, test_set_executable_and_args);
 	tcase_add_test(tc, test_copy_full);
 	tcase_add_test(tc, test_copy_truncated);
 	tcase_add_test(tc, test_pack);
+	tcase_add_test(tc, test_pack_shares_equal_strings);
 	tcase_add_test(tc, test_size);
 	suite_add_tcase(s, tc);
 	return s;
