@@ -40,6 +40,7 @@
 #define PT_ANCESTOR_DEPTH 64 /* ancestors marked live per process */
 #define PT_GONE_MARGIN 1     /* seconds of clock slack after a sweep */
 #define PT_BUCKETS_MIN 1024
+#define PT_BYTES_UNKNOWN UINT32_MAX /* pt_entry.img_bytes: not noted */
 
 enum pt_kind { PT_EXEC, PT_FORK, PT_PROC };
 enum pt_listid { PT_SPARE, PT_NEW, PT_LIVE, PT_NLISTS };
@@ -61,6 +62,8 @@ struct pt_entry {
 	struct image *img; /* NULL for a fork edge not yet resolved */
 	struct pt_key key;
 	pid_t fork_parent;    /* FORK: the forking process */
+	uint32_t img_bytes;   /* image_size(img) as counted in pt->bytes;
+			       * PT_BYTES_UNKNOWN: too big, ask again */
 	uint64_t fork_serial; /* FORK: the serial of its record */
 	int64_t gone;	      /* when a sweep found its process gone */
 	uint32_t mark;	      /* sweep epoch that found it needed */
@@ -276,6 +279,22 @@ static size_t img_bytes(const struct image *img)
 	return img ? image_size(img) : 0;
 }
 
+/* Note e's image size, so that eviction need not measure it again. */
+static size_t set_img_bytes(struct pt_entry *e)
+{
+	size_t n = img_bytes(e->img);
+
+	e->img_bytes = n < PT_BYTES_UNKNOWN ? (uint32_t)n : PT_BYTES_UNKNOWN;
+	return n;
+}
+
+static size_t entry_img_bytes(const struct pt_entry *e)
+{
+	if (e->img_bytes == PT_BYTES_UNKNOWN)
+		return img_bytes(e->img);
+	return e->img_bytes;
+}
+
 static struct pt_entry *entry_new(struct pt_key key, enum pt_kind kind,
 				  struct image *img)
 {
@@ -286,6 +305,7 @@ static struct pt_entry *entry_new(struct pt_key key, enum pt_kind kind,
 	e->key = key;
 	e->kind = (uint8_t)kind;
 	e->img = img;
+	set_img_bytes(e);
 	return e;
 }
 
@@ -301,7 +321,7 @@ static void entry_free(struct proctable *pt, struct pt_entry *e)
 	if (*pp)
 		*pp = e->older;
 	n->n--;
-	pt->bytes -= sizeof(*e) + img_bytes(e->img);
+	pt->bytes -= sizeof(*e) + entry_img_bytes(e);
 	pt->st.entries--;
 	image_free(e->img);
 	free(e);
@@ -359,7 +379,7 @@ static void chain_insert(struct proctable *pt, struct pt_node *node,
 	e->node = node;
 	node->n++;
 	pt->st.entries++;
-	pt->bytes += sizeof(*e) + img_bytes(e->img);
+	pt->bytes += sizeof(*e) + entry_img_bytes(e);
 	if (node->newest != e) {
 		list_add_tail(pt, e, PT_SPARE);
 	} else {
@@ -469,8 +489,9 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 	if (!copy)
 		return -1;
 	copy->source = IMAGE_SRC_STREAM;
-	make_room(pt, sizeof(*e) + sizeof(*node) + img_bytes(copy));
-	e = entry_new(key, PT_EXEC, copy);
+	e = entry_new(key, PT_EXEC, copy); /* measures the copy once */
+	if (e)
+		make_room(pt, sizeof(*e) + sizeof(*node) + entry_img_bytes(e));
 	node = e ? node_get(pt, img->pid) : NULL;
 	if (!node) {
 		free(e);
@@ -583,7 +604,7 @@ static struct image *fork_image(struct proctable *pt, struct pt_entry *e,
 	copy->start_ticks = 0;
 	copy->source = IMAGE_SRC_FORK;
 	e->img = copy;
-	pt->bytes += img_bytes(copy);
+	pt->bytes += set_img_bytes(e);
 	return copy;
 }
 
