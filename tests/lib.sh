@@ -47,6 +47,13 @@ finish() {
 	[ "$T_FAIL" -eq 0 ]
 }
 
+# have_valgrind: valgrind is installed and can run the plugin: not in a
+# build with --enable-sanitizers (make check sets SANITIZERS=yes there;
+# valgrind cannot run an ASan binary, and ASan checks the same things)
+have_valgrind() {
+	[ "${SANITIZERS:-no}" != yes ] && command -v valgrind >/dev/null 2>&1
+}
+
 # json_valid: every line of stdin is one JSON document
 json_valid() {
 	if command -v jq >/dev/null 2>&1; then

@@ -81,7 +81,7 @@ else
 fi
 
 # ------------------------------------------------------------ 2. valgrind
-if [ "$have_samples" = 1 ] && command -v valgrind >/dev/null 2>&1; then
+if [ "$have_samples" = 1 ] && have_valgrind; then
 	for f in record-execve-long.txt shell-proc-trace-reordered.txt \
 		fork-sleep-exec.txt; do
 		[ -f "$samples/$f" ] || continue
@@ -90,7 +90,7 @@ if [ "$have_samples" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 			--errors-for-leak-kinds=definite
 	done
 else
-	echo "SKIP: valgrind part (no valgrind or no samples)"
+	echo "SKIP: valgrind part (no valgrind, a sanitized build, or no samples)"
 fi
 
 # ------------------------------------------------------------ 3. broken
@@ -236,13 +236,13 @@ replay "absurd argc and argument indexes" "$tmp/argc.log"
 replay "10,000 arguments" "$tmp/many.log"
 
 # The broken inputs again under valgrind: no memory error, no definite leak.
-if command -v valgrind >/dev/null 2>&1; then
+if have_valgrind; then
 	for f in garbage-good.log binary.log argc.log half.log; do
 		replay "valgrind $f" "$tmp/$f" valgrind -q --error-exitcode=1 \
 			--leak-check=full --errors-for-leak-kinds=definite
 	done
 else
-	echo "SKIP: valgrind on broken input (no valgrind)"
+	echo "SKIP: valgrind on broken input (no valgrind, or a sanitized build)"
 fi
 
 if [ "$have_samples" = 0 ]; then
