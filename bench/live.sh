@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# live.sh - CPU of auditd and of its plugin under an exec load: none, a copier, laurel, audisp-dracut
+# live.sh - CPU of auditd and of its plugin (copier, laurel, ours) under execs
 #
 # Usage: bench/live.sh [ROUNDS]   (default 3; `make bench` runs it as root)
 #
@@ -25,6 +25,7 @@
 #
 # Environment: top_srcdir, top_builddir, PLUGIN, COPIER, EXECLOAD, RATE,
 # DURATION.
+# shellcheck disable=SC2119 # audit_skip_reason: no argument, no nodaemon
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -39,23 +40,27 @@ TARGET_PCT=15 # audisp-dracut's CPU <= 15% of auditd's
 
 say() { echo "live: $*"; }
 
-# shellcheck source=../tests/e2e/lib.sh
+# shellcheck source=SCRIPTDIR/../tests/e2e/lib.sh
 . "$top_srcdir/tests/e2e/lib.sh"
 
-if why=$(audit_skip_reason); then
+if why=$(audit_skip_reason nodaemon); then
 	say "skipped: $why"
 	exit 77
 fi
 for p in "$PLUGIN" "$COPIER" "$EXECLOAD"; do
-	[ -x "$p" ] || { say "$p is not built (make bench builds it)"; exit 77; }
+	[ -x "$p" ] && continue
+	say "$p is not built (make bench builds it)"
+	exit 77
 done
 
 tmp=$(mktemp -d /tmp/bench-live.XXXXXX) || exit 1
 chmod 0700 "$tmp"
-E2E_BASE=$tmp # for e2e_sleep: waits without an exec
+# shellcheck disable=SC2034 # e2e_sleep (waits without an exec) uses it
+E2E_BASE=$tmp
 LOAD_PID=
 PLUGIN_PID=
 
+# shellcheck disable=SC2317 # the EXIT trap runs it
 cleanup() {
 	[ -n "$LOAD_PID" ] && kill -TERM "$LOAD_PID" 2>/dev/null
 	audit_stop
@@ -114,7 +119,7 @@ wait_idle() {
 # plugin_entry CONFIG DIR: write DIR/plugins/CONFIG.conf, the plugins.d
 # entry (and what it needs) of CONFIG; nothing for "none"
 plugin_entry() {
-	local c=$1 dir=$2 path args
+	local c=$1 dir=$2 path args ldir
 	case $c in
 	none)
 		return 0
@@ -126,10 +131,11 @@ plugin_entry() {
 	laurel)
 		path=$(command -v laurel)
 		args="--config $dir/laurel.toml"
-		mkdir -p "$dir/laurel"
+		ldir=$dir/laurel
+		mkdir -p "$ldir"
 		if [ -r /etc/laurel/config.toml ]; then
 			# the packaged configuration, private paths
-			sed -e "s|^directory = .*|directory = \"$dir/laurel\"|" \
+			sed -e "s|^directory = .*|directory = \"$ldir\"|" \
 			    -e 's|^user = .*|user = "root"|' \
 			    -e 's|^size = .*|size = 100000000000|' \
 			    -e 's|^generations = .*|generations = 2|' \
@@ -208,7 +214,10 @@ run_one() {
 			return 1
 		fi
 	fi
-	audit_load_rules "$tmp/exec.rules" || { say "cannot load rules"; return 1; }
+	if ! audit_load_rules "$tmp/exec.rules"; then
+		say "cannot load the rules"
+		return 1
+	fi
 	audit_wait_quiet "$dir/audit.log" 300
 	[ -n "$PLUGIN_PID" ] && wait_idle "$PLUGIN_PID"
 	lost0=$(auditctl -s | awk '$1 == "lost" { print $2 }')
@@ -217,7 +226,10 @@ run_one() {
 
 	"$EXECLOAD" -r "$RATE" -d "$DURATION" >"$dir/load.out" 9>&- &
 	LOAD_PID=$!
-	wait "$LOAD_PID" || { say "$c: execload failed: $(cat "$dir/load.out")"; return 1; }
+	if ! wait "$LOAD_PID"; then
+		say "$c: execload failed: $(cat "$dir/load.out")"
+		return 1
+	fi
 	load=$LOAD_PID
 	LOAD_PID=
 
@@ -232,7 +244,7 @@ run_one() {
 	if [ "$c" = dracut ]; then
 		if ! kill -0 "$PLUGIN_PID" 2>/dev/null ||
 		   [ "$(ps -o stat= -p "$PLUGIN_PID" | cut -c1)" = Z ]; then
-			say "dracut: audisp-dracut (pid $PLUGIN_PID) is not alive at the end"
+			say "dracut: audisp-dracut (pid $PLUGIN_PID) is gone"
 			return 1
 		fi
 		rm -f "$dir/state"
@@ -241,10 +253,12 @@ run_one() {
 			[ -s "$dir/state" ] && break
 			e2e_sleep 0.02
 		done
-		seen=$(awk -F' = ' '$1 == "execs" || $1 == "execs_failed" \
-			{ n += $2 } END { print n + 0 }' "$dir/state" 2>/dev/null)
+		seen=$(awk -F' = ' '
+			$1 == "execs" || $1 == "execs_failed" { n += $2 }
+			END { print n + 0 }' "$dir/state" 2>/dev/null)
 		if [ "${seen:-0}" -lt "$all" ]; then
-			say "dracut: audisp-dracut saw ${seen:-0} execs of the $all in auditd's log"
+			say "dracut: audisp-dracut saw ${seen:-0} execs;" \
+			    "auditd logged $all"
 			return 1
 		fi
 	fi
@@ -259,12 +273,15 @@ run_one() {
 
 	v=$(awk '{ print $2 }' "$dir/load.out")
 	if [ "$ours" != "$v" ]; then
-		say "$c: auditd logged $ours of execload's $v execs (lost: $lost0 -> $lost1)"
+		say "$c: auditd logged $ours of execload's $v execs" \
+		    "(kernel lost: $lost0 -> $lost1)"
 		return 1
 	fi
-	printf '%-7s round %d: %s; auditd %d ticks, plugin %d ticks, %d execs in the log, kernel lost %d\n' \
-		"$c" "$r" "$(cat "$dir/load.out")" $((a1 - a0)) $((p1 - p0)) \
-		"$all" $((lost1 - lost0))
+	printf '%-7s round %d: %s\n' "$c" "$r" "$(cat "$dir/load.out")"
+	printf '%-7s          auditd %d ticks, plugin %d ticks, ' "" \
+		$((a1 - a0)) $((p1 - p0))
+	printf '%d execs in the log, kernel lost %d\n' "$all" \
+		$((lost1 - lost0))
 	echo "$c $r $ours $all $((a1 - a0)) $((p1 - p0))" >>"$tmp/results"
 	rm -rf "$dir"
 }
@@ -280,8 +297,9 @@ done
 # per10k CONFIG COLUMN: median over the rounds of COLUMN (ticks) in CPU
 # seconds per 10,000 execs of the log
 per10k() {
-	awk -v c="$1" -v k="$2" -v hz="$hz" '$1 == c { print $k / hz * 10000 / $4 }' \
-		"$tmp/results" | sort -g |
+	awk -v c="$1" -v k="$2" -v hz="$hz" \
+		'$1 == c { print $k / hz * 10000 / $4 }' "$tmp/results" |
+		sort -g |
 		awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }'
 }
 # pct CONFIG: median over the rounds of the plugin's CPU in % of auditd's
@@ -292,7 +310,8 @@ pct() {
 }
 
 echo
-echo "CPU seconds per 10,000 execs (execs counted in auditd's log), medians of $rounds rounds; $hz ticks/s"
+echo "CPU seconds per 10,000 execs (all execs in auditd's log), medians" \
+	"of $rounds rounds; $hz ticks/s"
 printf '%-14s %9s %9s %15s\n' plugin auditd_s plugin_s plugin/auditd
 for c in $configs; do
 	name=$c

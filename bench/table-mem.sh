@@ -1,5 +1,5 @@
 #!/bin/sh
-# table-mem.sh - stream 1,000,000 pids through the process table at the default cap, check memory
+# table-mem.sh - 1,000,000 pids through the process table: memory at the cap
 #
 # Usage: bench/table-mem.sh [BINARY]
 # BINARY defaults to $top_builddir/bench/table_mem (make bench builds it).
@@ -52,7 +52,10 @@ status=0
 run() {
 	label=$1
 	shift
-	out=$("$bin" "$@") || { echo "table-mem: $label: $bin failed"; return 1; }
+	if ! out=$("$bin" "$@"); then
+		echo "table-mem: $label: $bin failed"
+		return 1
+	fi
 	echo "== $label: $bin $*"
 	echo "$out" | sed 's/^/   /'
 	echo "$out" | awk -v label="$label" -v bound="$bound" '

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# throughput.sh - CPU, time and memory of the plugin on one stream, beside the floor and laurel
+# throughput.sh - CPU and memory on one stream: plugin, auparse floor, laurel
 #
 # Usage: bench/throughput.sh [ROUNDS]   (default 5; `make bench` runs it)
 #
@@ -22,6 +22,7 @@
 #
 # Environment: top_srcdir, top_builddir, PLUGIN, FLOOR, COPIER, EXECLOAD,
 # CORPUS (defaults: this tree, the built programs, the shared corpus).
+# shellcheck disable=SC2119 # audit_skip_reason: no argument, no nodaemon
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -41,7 +42,9 @@ RECORD_DRACUTS=20       # dracut runs in a recorded stream
 say() { echo "throughput: $*"; }
 
 for p in "$PLUGIN" "$FLOOR"; do
-	[ -x "$p" ] || { say "$p is not built (make bench builds it)"; exit 77; }
+	[ -x "$p" ] && continue
+	say "$p is not built (make bench builds it)"
+	exit 77
 done
 command -v python3 >/dev/null 2>&1 ||
 	{ say "needs python3 (to time the runs)"; exit 77; }
@@ -57,14 +60,16 @@ chmod 0700 "$tmp"
 # the audit lock; always deletes the rules and stops the daemon.
 record_stream() {
 	local out=$1 dir=$tmp/audit i long why
-	# shellcheck source=../tests/e2e/lib.sh
+	# shellcheck source=SCRIPTDIR/../tests/e2e/lib.sh
 	. "$top_srcdir/tests/e2e/lib.sh"
-	if why=$(audit_skip_reason); then
+	if why=$(audit_skip_reason nodaemon); then
 		say "no corpus at $CORPUS, and cannot record one: $why"
 		return 77
 	fi
-	[ -x "$COPIER" ] && [ -x "$EXECLOAD" ] ||
-		{ say "$COPIER or $EXECLOAD is not built"; return 77; }
+	if ! [ -x "$COPIER" ] || ! [ -x "$EXECLOAD" ]; then
+		say "$COPIER or $EXECLOAD is not built"
+		return 77
+	fi
 	exec 9>"$AUDIT_LOCK"
 	say "waiting for $AUDIT_LOCK"
 	flock -w 900 9 || { say "cannot take $AUDIT_LOCK"; return 1; }
@@ -93,14 +98,16 @@ EOF
 	audit_start "$dir" 9>&- || return 1
 	audit_load_rules "$dir/exec.rules" || return 1
 	long=$(printf '%03000d' 0)
-	say "recording: execload 4000 execs, 200 shell rounds, $RECORD_DRACUTS dracut runs"
+	say "recording: execload (4000 execs), 200 shell pipelines," \
+	    "$RECORD_DRACUTS dracut runs"
 	"$EXECLOAD" -r 1000 -d 4 9>&- >/dev/null || return 1
 	for i in $(seq 200); do
 		/bin/sh -c "ls / | wc -l >/dev/null; echo $long | cut -c1-3" \
 			9>&- >/dev/null
 	done
 	for i in $(seq "$RECORD_DRACUTS"); do
-		/usr/bin/bash -c "dracut --help bench-$i >/dev/null 2>&1; true" 9>&-
+		/usr/bin/bash -c \
+			"dracut --help bench-$i >/dev/null 2>&1; true" 9>&-
 	done
 	audit_wait_quiet "$out" 1000
 	audit_stop
@@ -115,7 +122,10 @@ trap 'rm -rf "$tmp"' EXIT
 input=$tmp/stream.txt
 if [ -r "$CORPUS" ]; then
 	source="corpus $CORPUS"
-	xz -dc "$CORPUS" >"$input" || { say "cannot decompress $CORPUS"; exit 1; }
+	if ! xz -dc "$CORPUS" >"$input"; then
+		say "cannot decompress $CORPUS"
+		exit 1
+	fi
 	want_alerts=$CORPUS_ALERTS
 else
 	record_stream "$input"
@@ -142,7 +152,7 @@ if command -v laurel >/dev/null 2>&1; then
 	if [ -r /etc/laurel/config.toml ]; then
 		# the packaged configuration, with its directory, user and log
 		# size changed so that it runs here without rotating
-		laurel_conf="/etc/laurel/config.toml (directory, user, log size changed)"
+		laurel_conf="/etc/laurel/config.toml, private paths"
 		sed -e "s|^directory = .*|directory = \"$tmp/laurel\"|" \
 		    -e "s|^user = .*|user = \"$(id -un)\"|" \
 		    -e 's|^size = .*|size = 100000000000|' \
@@ -250,7 +260,14 @@ fi
 # median NAME COLUMN: the median of COLUMN over NAME's runs
 median() {
 	awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$tmp/results" |
-		sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+		sort -g |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# ratio A B: A / B with two decimals
+ratio() {
+	awk -v a="$1" -v b="$2" \
+		'BEGIN { printf "%.2f", a / (b > 0 ? b : 0.001) }'
 }
 
 # verdict VALUE TARGET: "met" when VALUE <= TARGET, else "MISSED"
@@ -282,16 +299,16 @@ echo "plugin alerts: $alerts (expected $want_alerts)"
 pc=$(median plugin 3)
 fc=$(median floor 3)
 pm=$(median plugin 4)
-r=$(awk -v a="$pc" -v b="$fc" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 0.001) }')
+r=$(ratio "$pc" "$fc")
 printf 'cpu plugin/floor %s (target <= %s): %s\n' "$r" "$TARGET_FLOOR" \
 	"$(verdict "$r" "$TARGET_FLOOR")"
 if echo "$contenders" | grep -q laurel; then
 	lc=$(median laurel 3)
-	r=$(awk -v a="$pc" -v b="$lc" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 0.001) }')
+	r=$(ratio "$pc" "$lc")
 	printf 'cpu plugin/laurel %s (target <= %s): %s\n' "$r" \
 		"$TARGET_LAUREL" "$(verdict "$r" "$TARGET_LAUREL")"
 else
-	echo "cpu plugin/laurel: laurel is not installed (apt-get install laurel)"
+	echo "cpu plugin/laurel: laurel is not installed (Debian: laurel)"
 fi
 printf 'peak rss plugin %d KiB (target <= %d KiB, 8 MB): %s\n' "$pm" \
 	"$TARGET_RSS_KIB" "$(verdict "$pm" "$TARGET_RSS_KIB")"
