@@ -33,7 +33,32 @@ struct alert_input {
  * at most ALERT_MAX_BYTES long: past that the argument lists are cut (and
  * audisp_dracut.*.args_truncated set), then the ancestry shortened. Returns
  * a string the caller frees, with its length in *len, or NULL on ENOMEM.
+ * One-shot: a caller with many alerts uses an alert_builder.
  */
 char *alert_build(const struct alert_input *in, size_t *len);
+
+/*
+ * An alert builder writes the JSON text directly (no json-c object tree:
+ * about 20 times faster, see plugin/alert.c, which also says how its
+ * escaping is kept byte for byte the same as json-c's) into one buffer
+ * that it keeps across alerts. It writes rule.* and threat.* once per rule
+ * and host.* once per host name, and copies them into each alert; the
+ * strings a rule_meta points to must not change (rule.h: static data).
+ */
+struct alert_builder;
+
+/* A new builder, or NULL on ENOMEM; free it with alert_builder_free. */
+struct alert_builder *alert_builder_create(void);
+
+/* Free the builder and its buffers. alert_builder_free(NULL) is safe. */
+void alert_builder_free(struct alert_builder *ab);
+
+/*
+ * As alert_build, the same bytes, but into ab's buffer: returns the
+ * NUL-terminated alert, with its length in *len, valid until the next
+ * call with ab or alert_builder_free(ab); NULL on ENOMEM.
+ */
+const char *alert_builder_build(struct alert_builder *ab,
+				const struct alert_input *in, size_t *len);
 
 #endif /* ALERT_H */

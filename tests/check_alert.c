@@ -106,6 +106,9 @@ extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t size);
 extern void *__libc_realloc(void *p, size_t n);
 
+/* malloc, called as another file calls it */
+static void *(*volatile libc_malloc)(size_t n) = malloc;
+
 static volatile long fail_at =
 	-1; /* volatile: gcc assumes malloc touches no globals */
 
@@ -457,16 +460,29 @@ static struct json_object *parse_strict(const char *s, size_t len)
  * no trailing newline, valid UTF-8, strict JSON, one object, no nulls, no
  * escaped slashes, and (when fields.csv is there) ECS names and types.
  */
+/* One builder for every document of the run, as the plugin keeps one: its
+ * reused buffer and pieces must give the bytes alert_build gives. */
+static struct alert_builder *shared_ab;
+
 static struct json_object *build(const struct alert_input *in)
 {
 	struct json_object *doc;
-	size_t len = (size_t)-1;
+	size_t len = (size_t)-1, blen = (size_t)-1;
+	const char *bs;
 	char *s;
 	int errors = 0;
 
 	s = alert_build(in, &len);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_uint_eq(len, strlen(s));
+	if (!shared_ab)
+		shared_ab = alert_builder_create();
+	ck_assert_ptr_nonnull(shared_ab);
+	bs = alert_builder_build(shared_ab, in, &blen);
+	ck_assert_ptr_nonnull(bs);
+	ck_assert_uint_eq(blen, len);
+	ck_assert_msg(!memcmp(bs, s, len + 1),
+		      "builder and alert_build differ");
 	ck_assert_ptr_null(memchr(s, '\n', len));
 	ck_assert_msg(!escaped_slash(s), "escaped slash in %s", s);
 	ck_assert_msg(valid_utf8(s, len), "alert is not UTF-8");
@@ -1413,18 +1429,29 @@ START_TEST(test_encoding_round_trip)
 }
 END_TEST
 
+/* Build in with alert_build; the caller frees the text. */
+static char *build_text(const struct alert_input *in, size_t *len)
+{
+	char *s = alert_build(in, len);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(*len, strlen(s));
+	return s;
+}
+
 /*
- * Every allocation in turn fails: alert_build returns NULL or a whole,
- * valid document, and never crashes. Plain valgrind routes json-c's
- * allocations past these hooks, so this test skips there; with
- * --soname-synonyms=somalloc=nouserintercepts it runs, and valgrind then
- * shows json-c's own leak (json-c 0.16: json_object_object_add_ex drops
- * the copy of the key when lh_table_insert_w_hash fails), not ours.
+ * Every allocation in turn fails: alert_build and alert_builder_build
+ * return NULL, never a part of a document, and never crash; a builder
+ * that failed builds the same bytes as alert_build once memory is back.
+ * Both a short alert and one past the length bound (its argument lists
+ * copied and cut) are tried.
  */
 START_TEST(test_enomem)
 {
 #ifdef HAVE_FAULTS
-	char *pargv[] = {S("dracut"), S("--force"), S("x\xffy"), NULL};
+	enum { BIG = 150000 };
+	char *big = malloc(BIG + 1);
+	char *pargv[] = {S("dracut"), S("--force"), S("x\xffy"), big, NULL};
 	char *ppargv[] = {S("/bin/sh"), S("/tmp/\xe9.sh"), NULL};
 	struct image proc = {
 		.pid = 5,
@@ -1460,53 +1487,357 @@ START_TEST(test_enomem)
 		.ancestry = anc,
 		.nancestry = 2,
 		.rule = &meta_v7,
-		.host_name = "h",
+		.host_name = "h\xff",
 		.created_ms = 1,
 	};
-	struct json_object *doc;
-	long n, failed = 0;
-	struct json_object *probe;
-	size_t len;
-	char *s;
+	struct alert_builder *ab;
+	const char *c;
+	char *want, *s, *cl;
+	size_t wlen, len;
+	long n, round;
+	void *probe;
 
-	/* valgrind replaces malloc for json-c, unless run with
-	 * --soname-synonyms=somalloc=nouserintercepts */
+	/* valgrind replaces our malloc unless run with
+	 * --soname-synonyms=somalloc=nouserintercepts; the call through a
+	 * pointer cannot be inlined, so it sees what alert.c sees */
 	fail_at = 0;
-	probe = json_object_new_string("probe");
+	probe = libc_malloc(1);
 	fail_at = -1;
 	if (probe) {
-		json_object_put(probe);
-		fprintf(stderr, "SKIP test_enomem: json-c does not use this "
-				"malloc\n");
+		free(probe);
+		fprintf(stderr, "SKIP test_enomem: malloc is not ours\n");
+		free(big);
 		return;
 	}
-	for (n = 0;; n++) {
-		fail_at = n;
-		s = alert_build(&in, &len);
-		if (fail_at >= 0) { /* no allocation failed: done */
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'b', BIG);
+	big[BIG] = '\0';
+	ck_assert_int_gt(asprintf(&cl, "dracut --force x\xffy %s", big), 0);
+	for (round = 0; round < 2; round++) {
+		if (round == 1) { /* 2 * 150000 bytes: too long, cut */
+			proc.argc = 4;
+			proc.command_line = cl;
+		}
+		want = build_text(&in, &wlen);
+		for (n = 0;; n++) {
+			fail_at = n;
+			s = alert_build(&in, &len);
+			if (fail_at >= 0) { /* no allocation failed: done */
+				fail_at = -1;
+				ck_assert_ptr_nonnull(s);
+				ck_assert_uint_eq(len, wlen);
+				ck_assert(!memcmp(s, want, wlen + 1));
+				free(s);
+				break;
+			}
 			fail_at = -1;
-			ck_assert_ptr_nonnull(s);
-			free(s);
-			break;
+			ck_assert_ptr_null(s);
 		}
-		fail_at = -1;
-		if (!s) {
-			failed++;
-			continue;
+		ck_assert_int_ge(n, round ? 6 : 3);
+		for (n = 0;; n++) {
+			ab = alert_builder_create();
+			fail_at = n;
+			c = ab ? alert_builder_build(ab, &in, &len) : NULL;
+			if (fail_at >= 0) {
+				fail_at = -1;
+				ck_assert_ptr_nonnull(c);
+				ck_assert(!memcmp(c, want, wlen + 1));
+				alert_builder_free(ab);
+				break;
+			}
+			fail_at = -1;
+			ck_assert_ptr_null(c);
+			if (ab) { /* memory is back: the whole document */
+				c = alert_builder_build(ab, &in, &len);
+				ck_assert_ptr_nonnull(c);
+				ck_assert_uint_eq(len, wlen);
+				ck_assert(!memcmp(c, want, wlen + 1));
+			}
+			alert_builder_free(ab);
 		}
-		/* json-c tolerates some failures (a printbuf that cannot
-		 * grow its cache, say); what it returns must still be whole */
-		ck_assert_uint_eq(len, strlen(s));
-		doc = parse_strict(s, len);
-		ck_assert_ptr_nonnull(get(doc, "audisp_dracut.ancestry"));
-		json_object_put(doc);
-		free(s);
+		ck_assert_int_ge(n, round ? 6 : 3);
+		free(want);
 	}
-	ck_assert_int_gt(n, 50);
-	ck_assert_int_gt(failed, n / 2);
+	free(cl);
+	free(big);
 #else
 	fprintf(stderr, "SKIP test_enomem: not glibc\n");
 #endif
+}
+END_TEST
+
+/*
+ * Every byte value in a string, as the JSON text must hold it. The
+ * expected text is written from RFC 8259 section 7 and the escapes
+ * json-c 0.16 chooses (json_escape_str): the two-character escapes \b \t
+ * \n \f \r \" \\, \u00xx with lowercase hex for the other bytes below
+ * 0x20, '/' and DEL (0x7f) as they are; and from the encoding at the top
+ * of plugin/alert.c: a byte that is not part of valid UTF-8 is \xHH, which
+ * JSON writes as \\xHH, and the field is listed.
+ */
+static const char *const ctl_json[32] = {
+	NULL,	   "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005",
+	"\\u0006", "\\u0007", "\\b",	 "\\t",	    "\\n",     "\\u000b",
+	"\\f",	   "\\r",     "\\u000e", "\\u000f", "\\u0010", "\\u0011",
+	"\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+	"\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d",
+	"\\u001e", "\\u001f",
+};
+
+/* The JSON text of byte c alone in a string that is not encoded (c below
+ * 0x80) or that is (any c), into buf. */
+static const char *byte_json(unsigned c, bool encoded, char *buf)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	if (c < 0x20)
+		return ctl_json[c];
+	if (c == '"')
+		return "\\\"";
+	if (c == '\\') /* encoded, one backslash is two, each escaped */
+		return encoded ? "\\\\\\\\" : "\\\\";
+	if (c < 0x80) {
+		buf[0] = (char)c;
+		buf[1] = '\0';
+		return buf;
+	}
+	/* alone, 0x80-0xff is never valid UTF-8 */
+	ck_assert(encoded);
+	snprintf(buf, 8, "\\\\x%c%c", hexd[c >> 4], hexd[c & 0xf]);
+	return buf;
+}
+
+START_TEST(test_escape_every_byte)
+{
+	char arg[8], *argv[] = {S("dracut"), arg, NULL}, want[64], b1[8];
+	struct image proc = {.pid = 1,
+			     .sec = T_SEC,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .args = argv,
+			     .argc = 2};
+	struct alert_input in = {.proc = &proc, .rule = &meta_v1};
+	struct alert_builder *ab = alert_builder_create();
+	const char *c;
+	unsigned v;
+	size_t len, blen;
+	char *s;
+	int enc;
+
+	ck_assert_ptr_nonnull(ab);
+	/* spot checks of the rules, written out */
+	ck_assert_str_eq(byte_json(0x0a, false, b1), "\\n");
+	ck_assert_str_eq(byte_json(0x1b, false, b1), "\\u001b");
+	ck_assert_str_eq(byte_json(0x7f, false, b1), "\x7f");
+	ck_assert_str_eq(byte_json(0x2f, false, b1), "/");
+	ck_assert_str_eq(byte_json(0xff, true, b1), "\\\\xff");
+	ck_assert_str_eq(byte_json(0x80, true, b1), "\\\\x80");
+
+	for (enc = 0; enc < 2; enc++) {
+		for (v = 1; v < 256; v++) {
+			if (v >= 0x80 && !enc)
+				continue;
+			/* "a" c "z", after 0xfe when the field is encoded */
+			snprintf(arg, sizeof(arg), "%sa%cz", enc ? "\xfe" : "",
+				 (char)v);
+			snprintf(want, sizeof(want),
+				 "\"args\":[\"dracut\",\"%sa%sz\"]",
+				 enc ? "\\\\xfe" : "", byte_json(v, enc, b1));
+			s = alert_build(&in, &len);
+			ck_assert_ptr_nonnull(s);
+			ck_assert_msg(strstr(s, want) != NULL,
+				      "byte 0x%02x: %s not in the alert", v,
+				      want);
+			ck_assert_msg(
+				(strstr(s, "\"encoded_fields\":[\"process."
+					   "args\"") != NULL) == enc,
+				"byte 0x%02x: encoded_fields", v);
+			c = alert_builder_build(ab, &in, &blen);
+			ck_assert_ptr_nonnull(c);
+			ck_assert_uint_eq(blen, len);
+			ck_assert(!memcmp(c, s, len + 1));
+			free(s);
+		}
+	}
+	/* 0x00 cannot be in a C string: it ends the argument */
+	memcpy(arg, "a\0z", 4);
+	s = alert_build(&in, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(strstr(s, "\"args\":[\"dracut\",\"a\"]"));
+	free(s);
+	/* a valid multi-byte character beside an invalid byte stays whole,
+	 * and a valid one alone needs no encoding */
+	snprintf(arg, sizeof(arg), "\xc3\xa9\xc3");
+	s = alert_build(&in, &len);
+	ck_assert_ptr_nonnull(
+		strstr(s, "\"args\":[\"dracut\",\"\xc3\xa9\\\\xc3\"]"));
+	free(s);
+	snprintf(arg, sizeof(arg), "\xf0\x9f\x90\xa7");
+	s = alert_build(&in, &len);
+	ck_assert_ptr_nonnull(
+		strstr(s, "\"args\":[\"dracut\",\"\xf0\x9f\x90\xa7\"]"));
+	ck_assert_ptr_null(strstr(s, "encoded_fields"));
+	free(s);
+	alert_builder_free(ab);
+}
+END_TEST
+
+/*
+ * The bound is inclusive: a document of exactly ALERT_MAX_BYTES is kept
+ * whole, one a little longer has its argument lists cut. The argument and
+ * the command line hold it, so each byte more of it is two bytes more of
+ * document.
+ */
+START_TEST(test_length_bound_edge)
+{
+	char *arg = malloc(MAX_ALERT), *cl = malloc(MAX_ALERT + 8);
+	char *argv[] = {S("dracut"), arg, NULL};
+	struct image proc = {.pid = 1,
+			     .sec = T_SEC,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .args = argv,
+			     .argc = 2,
+			     .command_line = cl};
+	struct alert_input in = {.proc = &proc,
+				 .rule = &meta_v1,
+				 .host_name = "h",
+				 .created_ms = 1};
+	struct alert_builder *ab = alert_builder_create();
+	struct json_object *doc;
+	size_t len0, len, k, blen;
+	const char *c;
+	char *s;
+
+	ck_assert_ptr_nonnull(arg);
+	ck_assert_ptr_nonnull(cl);
+	ck_assert_ptr_nonnull(ab);
+	strcpy(arg, "a");
+	strcpy(cl, "dracut a");
+	s = build_text(&in, &len0);
+	free(s);
+	/* the longest argument that fits: len0 + 2 * (k - 1) <= MAX */
+	k = (MAX_ALERT - len0) / 2 + 1;
+	memset(arg, 'a', k);
+	arg[k] = '\0';
+	snprintf(cl, MAX_ALERT + 8, "dracut %s", arg);
+	s = build_text(&in, &len);
+	ck_assert_uint_eq(len, len0 + 2 * (k - 1));
+	ck_assert_uint_le(len, MAX_ALERT);
+	ck_assert_uint_gt(len + 2, MAX_ALERT);
+	ck_assert_ptr_nonnull(strstr(s, "\"args_truncated\":false"));
+	c = alert_builder_build(ab, &in, &blen);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(blen, len);
+	ck_assert(!memcmp(c, s, len + 1));
+	free(s);
+	doc = build(&in);
+	ck_assert_str_eq(get_str(doc, "process.command_line"), cl);
+	json_object_put(doc);
+
+	/* one byte more: cut to the first budget (64 KiB of strings) */
+	arg[k] = 'a';
+	arg[k + 1] = '\0';
+	snprintf(cl, MAX_ALERT + 8, "dracut %s", arg);
+	s = build_text(&in, &len);
+	ck_assert_uint_le(len, MAX_ALERT);
+	ck_assert_uint_lt(len, MAX_ALERT / 2);
+	c = alert_builder_build(ab, &in, &blen);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(blen, len);
+	ck_assert(!memcmp(c, s, len + 1));
+	free(s);
+	doc = build(&in);
+	check_cut(doc, "process", argv);
+	json_object_put(doc);
+
+	/* the builder's buffer, grown for that, serves a short one next */
+	strcpy(arg, "a");
+	strcpy(cl, "dracut a");
+	c = alert_builder_build(ab, &in, &blen);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(blen, len0);
+	ck_assert_uint_eq(strlen(c), len0);
+	alert_builder_free(ab);
+	free(arg);
+	free(cl);
+}
+END_TEST
+
+/*
+ * A builder keeps rule.*, threat.* and host.* between alerts: a change of
+ * rule or host name must show at once, and the names they encoded keep
+ * their place in encoded_fields (the order in which fields are written).
+ */
+START_TEST(test_builder_pieces)
+{
+	static const char *const refs2[] = {"https://a/", "https://b/"};
+	struct rule_meta meta_refs = meta_v1;
+	char *argv[] = {S("dracut"), NULL};
+	struct image proc = {.pid = 1,
+			     .sec = T_SEC,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .args = argv,
+			     .argc = 1,
+			     .command_line = S("dracut"),
+			     .user_name = S("r\xf6ot")};
+	struct alert_input in = {.proc = &proc, .created_ms = 1};
+	const struct rule_meta *rules[] = {&meta_v1, &meta_v7, NULL, &meta_refs,
+					   &meta_v1};
+	const char *hosts[] = {"h", NULL, "h\xff", "h", "\"\\"};
+	struct alert_builder *ab = alert_builder_create();
+	size_t i, j, len, blen;
+	const char *c;
+	char *s;
+
+	ck_assert_ptr_nonnull(ab);
+	meta_refs.references = refs2;
+	meta_refs.nreferences = 2;
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		for (j = 0; j < ARRAY_SIZE(hosts); j++) {
+			in.rule = rules[i];
+			in.host_name = hosts[j];
+			s = build_text(&in, &len);
+			c = alert_builder_build(ab, &in, &blen);
+			ck_assert_ptr_nonnull(c);
+			ck_assert_uint_eq(blen, len);
+			ck_assert_msg(!memcmp(c, s, len + 1),
+				      "rule %zu host %zu", i, j);
+			free(s);
+			json_object_put(build(&in));
+		}
+	}
+
+	/* the names in the order of their fields: message (it holds the
+	 * user name), process.user.name, user.name, host.name */
+	in.rule = &meta_v1;
+	in.host_name = "h\xff";
+	c = alert_builder_build(ab, &in, &blen);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(
+		c, "\"encoded_fields\":[\"message\",\"process.user.name\","
+		   "\"user.name\",\"host.name\"]}}"));
+	ck_assert_ptr_nonnull(strstr(c, "\"host\":{\"name\":\"h\\\\xff\","
+					"\"os\":{\"type\":\"linux\"}}"));
+
+	/* several references: audisp_dracut opens right after rule, where
+	 * its first member (rule.references) was added, and keeps the
+	 * members added later */
+	in.rule = &meta_refs;
+	in.host_name = "h";
+	c = alert_builder_build(ab, &in, &blen);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(
+		c, "\"reference\":\"https://a/\"},\"audisp_dracut\":{"
+		   "\"rule\":{\"references\":[\"https://a/\",\"https://b/\"]},"
+		   "\"process\":{\"args_truncated\":false},"
+		   "\"encoded_fields\":[\"message\",\"process.user.name\","
+		   "\"user.name\"]},\"threat\":{"));
+	ck_assert_str_eq(c + blen - 2, "}}");
+	alert_builder_free(ab);
+	alert_builder_free(NULL);
+	ck_assert_ptr_null(alert_builder_build(NULL, &in, &len));
 }
 END_TEST
 
@@ -1568,6 +1899,9 @@ static Suite *alert_suite(void)
 	tcase_add_test(tc, test_encoding_round_trip);
 	tcase_add_test(tc, test_ecs_list);
 	tcase_add_test(tc, test_enomem);
+	tcase_add_test(tc, test_escape_every_byte);
+	tcase_add_test(tc, test_length_bound_edge);
+	tcase_add_test(tc, test_builder_pieces);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -1580,6 +1914,7 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	alert_builder_free(shared_ab);
 	while (necs--) {
 		free(ecs[necs].name);
 		free(ecs[necs].type);
