@@ -121,7 +121,7 @@ EOF
 trap 'rm -rf "$tmp"' EXIT
 input=$tmp/stream.txt
 if [ -r "$CORPUS" ]; then
-	source="corpus $CORPUS"
+	source="corpus $(readlink -f "$CORPUS")"
 	if ! xz -dc "$CORPUS" >"$input"; then
 		say "cannot decompress $CORPUS"
 		exit 1
