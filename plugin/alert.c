@@ -50,9 +50,11 @@
  * The writer
  *
  * The text is written directly into one growable buffer that the builder
- * keeps across alerts, not through a json-c object tree: on a 61 MB
- * corpus (4,000 alerts) the tree cost about 19 us per alert, a fifth of
- * the plugin's CPU time, and the direct writer about 1 us. The parts that
+ * keeps across alerts, not through a json-c object tree, for speed: the
+ * corpus's typical alert (2.6 KB) took 17.4 us to build with json-c and
+ * takes 0.74 us with an alert_builder (1.4 us through alert_build); on the
+ * 61 MB corpus (4,000 alerts) alert building fell from 28% of the plugin's
+ * CPU time to 1.5%, and the replay from 0.34 s to 0.25 s. The parts that
  * depend only on the rule (rule.*, threat.*) and on the host name
  * (host.*) are written once and copied into each alert. The text is the
  * one json-c 0.16 wrote with JSON_C_TO_STRING_PLAIN |

@@ -1607,6 +1607,22 @@ static const char *byte_json(unsigned c, bool encoded, char *buf)
 	return buf;
 }
 
+/* The alert s holds the string arg exactly as json-c 0.16 writes it with
+ * the flags the plugin used to pass it. */
+static void check_as_json_c(const char *s, const char *arg)
+{
+	struct json_object *o = json_object_new_string(arg);
+	const char *want;
+
+	ck_assert_ptr_nonnull(o);
+	want = json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_msg(strstr(s, want) != NULL, "json-c's %s not in the alert",
+		      want);
+	json_object_put(o);
+}
+
 START_TEST(test_escape_every_byte)
 {
 	char arg[8], *argv[] = {S("dracut"), arg, NULL}, want[64], b1[8];
@@ -1656,6 +1672,8 @@ START_TEST(test_escape_every_byte)
 			ck_assert_ptr_nonnull(c);
 			ck_assert_uint_eq(blen, len);
 			ck_assert(!memcmp(c, s, len + 1));
+			if (!enc) /* and as json-c itself writes it */
+				check_as_json_c(s, arg);
 			free(s);
 		}
 	}
