@@ -39,6 +39,11 @@ struct exec_event_stats {
  * before exec_event_parse. Returns 0, or -1 if libaudit knows none. */
 int exec_event_init(void);
 
+/* Give back the buffers exec_event_parse keeps from one event to the next
+ * (a few KiB; more is given back after the event that needed it). Call at
+ * exit; exec_event_parse may be called again afterwards. */
+void exec_event_fini(void);
+
 /*
  * Parse the current event of au (positioned by auparse at its first record).
  * Fills ev; kind is EXEC_EVENT_OTHER for every event that is not an exec or

@@ -18,6 +18,10 @@ enum image_source {
 /* image.flags */
 #define IMAGE_ARGS_TRUNCATED 0x1 /* the records did not hold every argument */
 #define IMAGE_COPY_TRUNCATED 0x2 /* the table's copy was cut to its byte cap */
+/* The image and its strings are one allocation (image_copy, image_pack,
+ * exec_event_parse): image_free frees it whole, and equal strings in it are
+ * one string. Never set it by hand. */
+#define IMAGE_PACKED 0x80000000u
 
 /*
  * A process image. Every string is NUL-terminated raw bytes, exactly as the

@@ -99,13 +99,49 @@ static enum sc_kind classify(int mach, long long nr)
 
 /* ---------------------------------------------------------------- values */
 
+/* Is s the string lit? Inlined for the short names of audit fields, and
+ * stops at the first byte that differs. */
+static inline bool is(const char *s, const char *lit)
+{
+	while (*lit)
+		if (*s++ != *lit++)
+			return false;
+	return !*s;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 /* Parse all of s as a number in base 10 or 16. Returns 0 or -1. */
 static int parse_ull(const char *s, int base, unsigned long long *out)
 {
+	unsigned long long v = 0;
+	const char *p = s;
 	char *end;
+	int h;
 
 	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return -1;
+	/* Most values are plain digits, too few to overflow: read them here.
+	 * Anything else goes to strtoull, which says what it always said. */
+	if (base == 10)
+		for (; *p >= '0' && *p <= '9' && p - s < 19; p++)
+			v = v * 10 + (unsigned)(*p - '0');
+	else
+		for (; p - s < 16 && (h = hexval((unsigned char)*p)) >= 0; p++)
+			v = v << 4 | (unsigned)h;
+	if (!*p) {
+		*out = v;
+		return 0;
+	}
 	errno = 0;
 	*out = strtoull(s, &end, base);
 	if (errno || *end)
@@ -115,10 +151,20 @@ static int parse_ull(const char *s, int base, unsigned long long *out)
 
 static int parse_ll(const char *s, long long *out)
 {
+	const char *p, *digits;
+	long long v = 0;
 	char *end;
 
 	if (!s || !*s || *s == ' ')
 		return -1;
+	/* as parse_ull: [-]digits that cannot overflow, here */
+	digits = p = s + (*s == '-');
+	for (; *p >= '0' && *p <= '9' && p - digits < 18; p++)
+		v = v * 10 + (*p - '0');
+	if (p > digits && !*p) {
+		*out = *s == '-' ? -v : v;
+		return 0;
+	}
 	errno = 0;
 	*out = strtoll(s, &end, 10);
 	if (errno || *end)
@@ -134,17 +180,6 @@ static int parse_u32(const char *s, uint32_t *out)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
-}
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* Decode len hex digits of src into dst (len / 2 bytes). Returns 0, or -1
@@ -166,38 +201,78 @@ static int hex_decode(char *dst, const char *src, size_t len)
 	return 0;
 }
 
+/* A string buffer kept from event to event. */
+struct strbuf {
+	char *s;
+	size_t cap;
+};
+
+/* Above this, a buffer is given back after the event that needed it. */
+#define EE_KEEP_BYTES 65536
+
+/* Room for n bytes in b. Returns b->s, or NULL on ENOMEM. */
+static char *sb_reserve(struct strbuf *b, size_t n)
+{
+	char *ns;
+
+	if (n <= b->cap)
+		return b->s;
+	if (n < 64)
+		n = 64;
+	ns = realloc(b->s, n);
+	if (!ns)
+		return NULL;
+	b->s = ns;
+	b->cap = n;
+	return ns;
+}
+
+/* Copy len bytes of src into b as a string; *out points at it. */
+static int sb_set(struct strbuf *b, const char *src, size_t len, char **out)
+{
+	if (!sb_reserve(b, len + 1))
+		return -1;
+	memcpy(b->s, src, len);
+	b->s[len] = '\0';
+	*out = b->s;
+	return 0;
+}
+
+static void sb_trim(struct strbuf *b)
+{
+	if (b->cap > EE_KEEP_BYTES) {
+		free(b->s);
+		b->s = NULL;
+		b->cap = 0;
+	}
+}
+
 /*
  * Decode a value the kernel logged as an untrusted string: "quoted" text,
- * hex bytes, or the bare word (null). *out gets a new string, or NULL for
- * (null) or an absent value; a bare value that is not hex is copied as is.
- * Returns 0, or -1 on ENOMEM.
+ * hex bytes, or the bare word (null). *out points at the decoded string in
+ * b, or is NULL for (null) or an absent value; a bare value that is not hex
+ * is copied as is. Returns 0, or -1 on ENOMEM.
  */
-static int decode_value(const char *raw, char **out)
+static int decode_value(struct strbuf *b, const char *raw, char **out)
 {
 	size_t len;
-	char *s;
 
 	*out = NULL;
 	if (!raw || strcmp(raw, "(null)") == 0)
 		return 0;
 	len = strlen(raw);
-	if (len >= 2 && raw[0] == '"' && raw[len - 1] == '"') {
-		s = strndup(raw + 1, len - 2);
-	} else if (len > 0 && len % 2 == 0) {
-		s = malloc(len / 2 + 1);
-		if (s && hex_decode(s, raw, len) == 0) {
-			s[len / 2] = '\0';
-		} else {
-			free(s);
-			s = strdup(raw);
+	if (len >= 2 && raw[0] == '"' && raw[len - 1] == '"')
+		return sb_set(b, raw + 1, len - 2, out);
+	if (len > 0 && len % 2 == 0) {
+		if (!sb_reserve(b, len + 1))
+			return -1;
+		if (hex_decode(b->s, raw, len) == 0) {
+			b->s[len / 2] = '\0';
+			*out = b->s;
+			return 0;
 		}
-	} else {
-		s = strdup(raw);
 	}
-	if (!s)
-		return -1;
-	*out = s;
-	return 0;
+	return sb_set(b, raw, len, out);
 }
 
 /*
@@ -247,6 +322,12 @@ struct argv_asm {
 	unsigned long long argc;
 	bool have_argc;
 	bool truncated;
+	/* the arguments laid out by asm_collect: strings in ob, pointers
+	 * (NULL-terminated) in ov; kept for the next event */
+	char *ob;
+	size_t obcap;
+	char **ov;
+	size_t ovcap;
 };
 
 /* Allocate an empty argument assembler. Returns NULL on ENOMEM; free it
@@ -264,6 +345,8 @@ void argv_asm_free(struct argv_asm *a)
 	free(a->data);
 	free(a->p);
 	free(a->l);
+	free(a->ob);
+	free(a->ov);
 	free(a);
 }
 
@@ -375,7 +458,7 @@ int argv_asm_field(struct argv_asm *a, const char *name, const char *value)
 
 	if (!a || !name)
 		return -1;
-	if (strcmp(name, "argc") == 0) {
+	if (name[0] == 'a' && is(name, "argc")) {
 		value = scalar(value, buf, sizeof(buf));
 		if (parse_ull(value, 10, &v) < 0 || v > EE_MAX_INDEX ||
 		    (a->have_argc && v != a->argc))
@@ -389,7 +472,7 @@ int argv_asm_field(struct argv_asm *a, const char *name, const char *value)
 	s++;
 	if (parse_index(&s, &idx) < 0)
 		goto bad;
-	if (strcmp(s, "_len") == 0) {
+	if (*s == '_' && is(s, "_len")) {
 		value = scalar(value, buf, sizeof(buf));
 		if (parse_ull(value, 10, &v) < 0 || v > SIZE_MAX / 2)
 			goto bad;
@@ -407,7 +490,7 @@ int argv_asm_field(struct argv_asm *a, const char *name, const char *value)
 		unsigned long long c;
 
 		s++;
-		if (parse_index(&s, &c) < 0 || strcmp(s, "]") != 0)
+		if (parse_index(&s, &c) < 0 || !is(s, "]"))
 			goto bad;
 		chunk = (long long)c;
 	} else if (*s) {
@@ -470,16 +553,16 @@ static void sort_if_needed(void *base, size_t n, size_t sz,
 
 /*
  * Build argument number p[*i].arg from the pieces at *i onwards (advancing
- * *i past them) into a new string. Sets *bad when the pieces are
+ * *i past them) into out, NUL-terminated. Sets *bad when the pieces are
  * inconsistent, incomplete or disagree with declared (-1: none). Returns
- * the string, or NULL on ENOMEM.
+ * the bytes written, NUL excluded: at most the pieces' decoded bytes.
  */
-static char *build_arg(struct argv_asm *a, size_t *i, long long declared,
-		       bool *bad)
+static size_t build_arg(struct argv_asm *a, size_t *i, long long declared,
+			bool *bad, char *out)
 {
-	size_t start = *i, end = *i, n, total = 0, enc = 0, next = 0;
+	size_t start = *i, end = *i, n, enc = 0, next = 0;
 	size_t arg = a->p[start].arg;
-	char *out, *w;
+	char *w;
 
 	while (end < a->np && a->p[end].arg == arg)
 		end++;
@@ -490,14 +573,12 @@ static char *build_arg(struct argv_asm *a, size_t *i, long long declared,
 			*bad = true;
 		if (declared >= 0 && (size_t)declared != a->p[start].enc)
 			*bad = true;
-		out = malloc(a->p[start].len + 1);
-		if (!out)
-			return NULL;
 		memcpy(out, a->data + a->p[start].off, a->p[start].len);
 		out[a->p[start].len] = '\0';
-		return out;
+		return a->p[start].len;
 	}
 	/* aN[0], aN[1], ...: keep the unbroken run from chunk 0 */
+	w = out;
 	for (n = start; n < end; n++) {
 		if ((size_t)a->p[n].chunk != next) {
 			*bad = true;
@@ -505,64 +586,49 @@ static char *build_arg(struct argv_asm *a, size_t *i, long long declared,
 				continue; /* a duplicate */
 			break;		  /* a missing chunk */
 		}
-		total += a->p[n].len;
+		memcpy(w, a->data + a->p[n].off, a->p[n].len);
+		w += a->p[n].len;
 		enc += a->p[n].enc;
 		next++;
 	}
 	if (declared < 0 || (size_t)declared != enc)
 		*bad = true;
-	out = malloc(total + 1);
-	if (!out)
-		return NULL;
-	w = out;
-	next = 0;
-	for (n = start; n < end && (size_t)a->p[n].chunk <= next; n++) {
-		if ((size_t)a->p[n].chunk < next)
-			continue;
-		memcpy(w, a->data + a->p[n].off, a->p[n].len);
-		w += a->p[n].len;
-		next++;
-	}
 	*w = '\0';
-	return out;
+	return (size_t)(w - out);
 }
 
 /*
- * Hand over the arguments seen since the last take, in index order: *args
- * is NULL-terminated (NULL when *argc is 0); the caller frees each string
- * and the array. *truncated is set when argc, an aN_len, a chunk or a value
- * did not check out; what could be recovered is still returned. Returns 0,
- * or -1 on ENOMEM (nothing is returned then). Resets the assembler.
+ * Lay out the arguments seen since the last reset, in index order, in
+ * a->ov (NULL-terminated; *argc of them) and a->ob; they stay valid until
+ * the assembler is fed or freed. *truncated is set when argc, an aN_len, a
+ * chunk or a value did not check out; what could be recovered is still
+ * laid out. Returns 0, or -1 on ENOMEM (nothing is laid out then).
  */
-int argv_asm_take(struct argv_asm *a, char ***args, size_t *argc,
-		  bool *truncated)
+static int asm_collect(struct argv_asm *a, size_t *argc, bool *truncated)
 {
-	char **out = NULL;
-	size_t nout = 0, i = 0, li = 0, distinct = 0, expect = 0;
-	bool bad;
+	size_t nout = 0, i, li = 0, distinct = 0, expect = 0, used = 0;
+	bool bad = a->truncated;
+	void *nb;
 
-	*args = NULL;
 	*argc = 0;
-	*truncated = false;
-	if (!a)
-		return -1;
-	bad = a->truncated;
 	sort_if_needed(a->p, a->np, sizeof(*a->p), piece_cmp);
 	sort_if_needed(a->l, a->nl, sizeof(*a->l), arglen_cmp);
-	if (a->np) {
-		for (i = 1; i < a->np; i++)
-			if (a->p[i].arg != a->p[i - 1].arg)
-				distinct++;
+	for (i = 1; i < a->np; i++)
+		if (a->p[i].arg != a->p[i - 1].arg)
+			distinct++;
+	if (a->np)
 		distinct++;
-		out = calloc(distinct + 1, sizeof(*out));
-		if (!out)
-			goto nomem;
-	}
+	/* each argument takes at most its pieces' bytes and a NUL */
+	if (!(nb = grow(a->ov, &a->ovcap, 0, distinct + 1, sizeof(*a->ov))))
+		return -1;
+	a->ov = nb;
+	if (!(nb = grow(a->ob, &a->obcap, 0, a->dlen + distinct + 1, 1)))
+		return -1;
+	a->ob = nb;
 	i = 0;
 	while (i < a->np) {
 		size_t arg = a->p[i].arg;
 		long long declared = -1;
-		char *s;
 
 		/* aN_len for arguments before this one have no pieces */
 		while (li < a->nl && a->l[li].arg < arg) {
@@ -579,11 +645,10 @@ int argv_asm_take(struct argv_asm *a, char ***args, size_t *argc,
 		if (arg != expect)
 			bad = true; /* argument(s) missing before this one */
 		expect = arg + 1;
-		s = build_arg(a, &i, declared, &bad);
-		if (!s)
-			goto nomem;
-		out[nout++] = s;
+		a->ov[nout++] = a->ob + used;
+		used += build_arg(a, &i, declared, &bad, a->ob + used) + 1;
 	}
+	a->ov[nout] = NULL;
 	if (li < a->nl)
 		bad = true; /* lengths for arguments never seen */
 	if (a->have_argc) {
@@ -592,22 +657,90 @@ int argv_asm_take(struct argv_asm *a, char ***args, size_t *argc,
 	} else if (nout || a->nl) {
 		bad = true; /* arguments without a count */
 	}
-	*args = out;
 	*argc = nout;
+	*truncated = bad;
+	return 0;
+}
+
+/* The assembler's buffers go back to malloc when one event made them
+ * bigger than is worth keeping. */
+static void asm_trim(struct argv_asm *a)
+{
+	if (a->dcap > EE_KEEP_BYTES) {
+		free(a->data);
+		a->data = NULL;
+		a->dcap = 0;
+	}
+	if (a->pcap * sizeof(*a->p) > EE_KEEP_BYTES) {
+		free(a->p);
+		a->p = NULL;
+		a->pcap = 0;
+	}
+	if (a->lcap * sizeof(*a->l) > EE_KEEP_BYTES) {
+		free(a->l);
+		a->l = NULL;
+		a->lcap = 0;
+	}
+	if (a->obcap > EE_KEEP_BYTES) {
+		free(a->ob);
+		a->ob = NULL;
+		a->obcap = 0;
+	}
+	if (a->ovcap * sizeof(*a->ov) > EE_KEEP_BYTES) {
+		free(a->ov);
+		a->ov = NULL;
+		a->ovcap = 0;
+	}
+}
+
+/*
+ * Hand over the arguments seen since the last take, in index order: *args
+ * is NULL-terminated (NULL when *argc is 0); the caller frees each string
+ * and the array. *truncated is set when argc, an aN_len, a chunk or a value
+ * did not check out; what could be recovered is still returned. Returns 0,
+ * or -1 on ENOMEM (nothing is returned then). Resets the assembler.
+ */
+int argv_asm_take(struct argv_asm *a, char ***args, size_t *argc,
+		  bool *truncated)
+{
+	char **out = NULL;
+	size_t n, i;
+	bool bad;
+
+	*args = NULL;
+	*argc = 0;
+	*truncated = false;
+	if (!a)
+		return -1;
+	if (asm_collect(a, &n, &bad) < 0)
+		goto nomem;
+	if (n) {
+		out = calloc(n + 1, sizeof(*out));
+		if (!out)
+			goto nomem;
+		for (i = 0; i < n; i++) {
+			if (!(out[i] = strdup(a->ov[i]))) {
+				while (i--)
+					free(out[i]);
+				free(out);
+				goto nomem;
+			}
+		}
+	}
+	*args = out;
+	*argc = n;
 	*truncated = bad;
 	argv_asm_reset(a);
 	return 0;
 nomem:
-	for (i = 0; i < nout; i++)
-		free(out[i]);
-	free(out);
 	argv_asm_reset(a);
 	return -1;
 }
 
 /* ---------------------------------------------------------------- events */
 
-/* What the records of one exec or fork event said. */
+/* What the records of one exec or fork event said. The strings point into
+ * the scratch buffers below. */
 struct ev_fields {
 	enum sc_kind kind;
 	int mach;
@@ -623,7 +756,49 @@ struct ev_fields {
 	char *path0; /* PATH item 0: what execve was asked to run */
 	char *path1; /* PATH item 1: a script's interpreter, as in #! */
 	bool have_path0, have_path1, have_cwd, have_execve;
+	bool syscall_first; /* the SYSCALL record is the event's first */
 };
+
+/*
+ * Buffers kept from one event to the next (the parser runs on one thread),
+ * so that an exec costs one allocation: its image, copied out of them at
+ * the end. One buffer per string of the image, as each is decoded once.
+ */
+enum ee_str {
+	EE_COMM,
+	EE_EXE,
+	EE_KEY,
+	EE_TTY,
+	EE_USER,
+	EE_CWD,
+	EE_PATH0,
+	EE_PATH1,
+	EE_EXECUTABLE,
+	EE_NSTR
+};
+
+static struct {
+	struct strbuf str[EE_NSTR];
+	struct argv_asm args;
+} scratch;
+
+/* Give back every buffer kept between events. */
+void exec_event_fini(void)
+{
+	size_t i;
+
+	for (i = 0; i < EE_NSTR; i++) {
+		free(scratch.str[i].s);
+		scratch.str[i].s = NULL;
+		scratch.str[i].cap = 0;
+	}
+	free(scratch.args.data);
+	free(scratch.args.p);
+	free(scratch.args.l);
+	free(scratch.args.ob);
+	free(scratch.args.ov);
+	memset(&scratch.args, 0, sizeof(scratch.args));
+}
 
 /* Find the first SYSCALL record and classify it from its arch= and
  * syscall= fields, which the kernel puts first. Leaves au on that record. */
@@ -635,9 +810,12 @@ static enum sc_kind find_syscall(auparse_state_t *au, struct ev_fields *f)
 
 	if (auparse_first_record(au) <= 0)
 		return SC_NONE;
-	while (auparse_get_type(au) != AUDIT_SYSCALL)
+	f->syscall_first = true;
+	while (auparse_get_type(au) != AUDIT_SYSCALL) {
+		f->syscall_first = false;
 		if (auparse_next_record(au) <= 0)
 			return SC_NONE;
+	}
 	if (auparse_first_field(au) <= 0)
 		return SC_NONE;
 	do {
@@ -645,10 +823,10 @@ static enum sc_kind find_syscall(auparse_state_t *au, struct ev_fields *f)
 
 		if (!name)
 			continue;
-		if (!arch && strcmp(name, "arch") == 0)
+		if (!arch && is(name, "arch"))
 			arch = scalar(auparse_get_field_str(au), abuf,
 				      sizeof(abuf));
-		else if (!nr && strcmp(name, "syscall") == 0)
+		else if (!nr && is(name, "syscall"))
 			nr = scalar(auparse_get_field_str(au), nbuf,
 				    sizeof(nbuf));
 		if (arch && nr)
@@ -677,19 +855,95 @@ static int interpret_user(auparse_state_t *au, char **out)
 	if (!s || !*s || strcmp(s, "unset") == 0 ||
 	    strncmp(s, "unknown(", 8) == 0 || strcmp(s, "?") == 0)
 		return 0;
-	*out = strdup(s);
-	return *out ? 0 : -1;
+	return sb_set(&scratch.str[EE_USER], s, strlen(s), out);
 }
 
-/* Replace *dst by the decoded value, once: the first occurrence wins. */
-static int take_value(char **dst, const char *raw)
+/* Decode the value into *dst, once: the first occurrence wins. */
+static int take_value(enum ee_str which, char **dst, const char *raw)
 {
 	if (*dst)
 		return 0;
-	return decode_value(raw, dst);
+	return decode_value(&scratch.str[which], raw, dst);
 }
 
-/* Read the SYSCALL record's fields into f (and img when not NULL). */
+/* The SYSCALL fields that matter, by name. */
+enum sc_field {
+	SF_OTHER = 0,
+	SF_A0,
+	SF_A1,
+	SF_AUID,
+	SF_COMM,
+	SF_EXIT,
+	SF_EUID,
+	SF_EXE,
+	SF_KEY,
+	SF_PID,
+	SF_PPID,
+	SF_SUCCESS,
+	SF_SES,
+	SF_TTY,
+	SF_UID,
+	SF_UID_NAME, /* an ENRICHED field, should auparse list it */
+};
+
+/* Which field n names, looking at as few bytes as it takes. */
+static enum sc_field sc_field(const char *n)
+{
+	switch (n[0]) {
+	case 'a':
+		if ((n[1] == '0' || n[1] == '1') && !n[2])
+			return n[1] == '0' ? SF_A0 : SF_A1;
+		if (is(n + 1, "uid"))
+			return SF_AUID;
+		break;
+	case 'c':
+		if (is(n + 1, "omm"))
+			return SF_COMM;
+		break;
+	case 'e':
+		if (is(n + 1, "xit"))
+			return SF_EXIT;
+		if (is(n + 1, "uid"))
+			return SF_EUID;
+		if (is(n + 1, "xe"))
+			return SF_EXE;
+		break;
+	case 'k':
+		if (is(n + 1, "ey"))
+			return SF_KEY;
+		break;
+	case 'p':
+		if (is(n + 1, "id"))
+			return SF_PID;
+		if (is(n + 1, "pid"))
+			return SF_PPID;
+		break;
+	case 's':
+		if (is(n + 1, "uccess"))
+			return SF_SUCCESS;
+		if (is(n + 1, "es"))
+			return SF_SES;
+		break;
+	case 't':
+		if (is(n + 1, "ty"))
+			return SF_TTY;
+		break;
+	case 'u':
+		if (is(n + 1, "id"))
+			return SF_UID;
+		break;
+	case 'U':
+		if (is(n + 1, "ID"))
+			return SF_UID_NAME;
+		break;
+	default:
+		break;
+	}
+	return SF_OTHER;
+}
+
+/* Read the SYSCALL record's fields into f (and img when not NULL), in one
+ * pass. Returns 0, or -1 on ENOMEM. */
 static int read_syscall(auparse_state_t *au, struct ev_fields *f,
 			struct image *img)
 {
@@ -698,6 +952,7 @@ static int read_syscall(auparse_state_t *au, struct ev_fields *f,
 	do {
 		const char *n = auparse_get_field_name(au);
 		const char *raw = auparse_get_field_str(au);
+		enum sc_field which;
 		const char *v;
 		char buf[64];
 		unsigned long long u;
@@ -705,81 +960,95 @@ static int read_syscall(auparse_state_t *au, struct ev_fields *f,
 
 		if (!n || !raw)
 			continue;
-		/* comm, exe and key are strings: decoded by take_value */
-		v = scalar(raw, buf, sizeof(buf));
-		if (!v)
-			v = "";
-		switch (n[0]) {
-		case 'a':
-			if (strcmp(n, "a0") == 0 && !parse_ull(v, 16, &u)) {
+		which = sc_field(n);
+		if (which == SF_OTHER)
+			continue;
+		if (!img && which != SF_A0 && which != SF_A1 &&
+		    which != SF_EXIT && which != SF_PID && which != SF_PPID &&
+		    which != SF_SUCCESS)
+			continue; /* a fork needs no more */
+		/* a0 is only read as execveat's dirfd or clone's flags, a1 as
+		 * clone's flags on s390 */
+		if ((which == SF_A0 && f->kind != SC_EXECVEAT &&
+		     f->kind != SC_CLONE) ||
+		    (which == SF_A1 && f->kind != SC_CLONE))
+			continue;
+		/* comm, exe, key and UID are strings: see decode_value */
+		v = "";
+		if (which != SF_COMM && which != SF_EXE && which != SF_KEY &&
+		    which != SF_UID_NAME) {
+			v = scalar(raw, buf, sizeof(buf));
+			if (!v)
+				v = "";
+		}
+		switch (which) {
+		case SF_A0:
+			if (!parse_ull(v, 16, &u)) {
 				f->a0 = u;
 				f->have_a0 = true;
-			} else if (strcmp(n, "a1") == 0 &&
-				   !parse_ull(v, 16, &u)) {
+			}
+			break;
+		case SF_A1:
+			if (!parse_ull(v, 16, &u)) {
 				f->a1 = u;
 				f->have_a1 = true;
-			} else if (img && strcmp(n, "auid") == 0 &&
-				   !parse_u32(v, &u32)) {
+			}
+			break;
+		case SF_AUID:
+			if (!parse_u32(v, &u32))
 				img->auid = u32;
-			}
 			break;
-		case 'c':
-			if (img && strcmp(n, "comm") == 0 &&
-			    take_value(&img->comm, raw) < 0)
+		case SF_COMM:
+			if (take_value(EE_COMM, &img->comm, raw) < 0)
 				return -1;
 			break;
-		case 'e':
-			if (strcmp(n, "exit") == 0) {
-				f->have_exit = !parse_ll(v, &f->exit);
-			} else if (!img) {
-				break;
-			} else if (strcmp(n, "euid") == 0 &&
-				   !parse_u32(v, &u32)) {
+		case SF_EXIT:
+			f->have_exit = !parse_ll(v, &f->exit);
+			break;
+		case SF_EUID:
+			if (!parse_u32(v, &u32))
 				img->euid = u32;
-			} else if (strcmp(n, "exe") == 0 &&
-				   take_value(&img->exe, raw) < 0) {
-				return -1;
-			}
 			break;
-		case 'k':
-			if (img && strcmp(n, "key") == 0 &&
-			    take_value(&img->key, raw) < 0)
+		case SF_EXE:
+			if (take_value(EE_EXE, &img->exe, raw) < 0)
 				return -1;
 			break;
-		case 'p':
-			if (strcmp(n, "pid") == 0)
-				f->have_pid = !parse_ll(v, &f->pid);
-			else if (strcmp(n, "ppid") == 0)
-				f->have_ppid = !parse_ll(v, &f->ppid);
+		case SF_KEY:
+			if (take_value(EE_KEY, &img->key, raw) < 0)
+				return -1;
 			break;
-		case 's':
-			if (strcmp(n, "success") == 0) {
-				f->have_success =
-					!strcmp(v, "yes") || !strcmp(v, "no");
-				f->success = !strcmp(v, "yes");
-			} else if (img && strcmp(n, "ses") == 0 &&
-				   !parse_u32(v, &u32)) {
+		case SF_PID:
+			f->have_pid = !parse_ll(v, &f->pid);
+			break;
+		case SF_PPID:
+			f->have_ppid = !parse_ll(v, &f->ppid);
+			break;
+		case SF_SUCCESS:
+			f->have_success = !strcmp(v, "yes") || !strcmp(v, "no");
+			f->success = !strcmp(v, "yes");
+			break;
+		case SF_SES:
+			if (!parse_u32(v, &u32))
 				img->session = u32;
-			}
 			break;
-		case 't':
-			if (img && strcmp(n, "tty") == 0 && !img->tty &&
-			    strcmp(v, "(none)") != 0 && !(img->tty = strdup(v)))
+		case SF_TTY:
+			if (!img->tty && strcmp(v, "(none)") != 0 &&
+			    sb_set(&scratch.str[EE_TTY], v, strlen(v),
+				   &img->tty) < 0)
 				return -1;
 			break;
-		case 'u':
-			if (img && strcmp(n, "uid") == 0 &&
-			    !parse_u32(v, &u32)) {
+		case SF_UID:
+			if (!parse_u32(v, &u32)) {
 				img->uid = u32;
 				if (!img->user_name &&
 				    interpret_user(au, &img->user_name) < 0)
 					return -1;
 			}
 			break;
-		case 'U':
-			/* an ENRICHED field, should auparse list it */
-			if (img && strcmp(n, "UID") == 0 && !img->user_name &&
-			    decode_value(raw, &img->user_name) < 0)
+		case SF_UID_NAME:
+			if (!img->user_name &&
+			    decode_value(&scratch.str[EE_USER], raw,
+					 &img->user_name) < 0)
 				return -1;
 			break;
 		default:
@@ -796,7 +1065,7 @@ static int read_execve(auparse_state_t *au, struct argv_asm *a)
 	do {
 		const char *n = auparse_get_field_name(au);
 
-		if (!n || strcmp(n, "node") == 0 || strcmp(n, "type") == 0)
+		if (!n || is(n, "node") || is(n, "type"))
 			continue;
 		/* malformed fields are counted by the assembler */
 		(void)argv_asm_field(a, n, auparse_get_field_str(au));
@@ -813,10 +1082,10 @@ static int read_cwd(auparse_state_t *au, struct ev_fields *f)
 	do {
 		const char *n = auparse_get_field_name(au);
 
-		if (n && strcmp(n, "cwd") == 0) {
+		if (n && is(n, "cwd")) {
 			v = auparse_get_field_str(au);
 			f->have_cwd = true;
-			return decode_value(v, &f->cwd);
+			return decode_value(&scratch.str[EE_CWD], v, &f->cwd);
 		}
 	} while (auparse_next_field(au) > 0);
 	return 0;
@@ -835,7 +1104,7 @@ static int read_path(auparse_state_t *au, struct ev_fields *f)
 
 		if (!n || !v)
 			continue;
-		if (strcmp(n, "item") == 0) {
+		if (is(n, "item")) {
 			v = scalar(v, buf, sizeof(buf));
 			if (v && strcmp(v, "0") == 0 && !f->have_path0)
 				item = 0;
@@ -843,22 +1112,27 @@ static int read_path(auparse_state_t *au, struct ev_fields *f)
 				item = 1;
 			else
 				return 0;
-		} else if (item == 0 && strcmp(n, "name") == 0) {
+		} else if (item == 0 && is(n, "name")) {
 			f->have_path0 = true;
-			return decode_value(v, &f->path0);
-		} else if (item == 1 && strcmp(n, "name") == 0) {
+			return decode_value(&scratch.str[EE_PATH0], v,
+					    &f->path0);
+		} else if (item == 1 && is(n, "name")) {
 			f->have_path1 = true;
-			return decode_value(v, &f->path1);
+			return decode_value(&scratch.str[EE_PATH1], v,
+					    &f->path1);
 		}
 	} while (auparse_next_field(au) > 0);
 	return 0;
 }
 
-static void ev_fields_clear(struct ev_fields *f)
+/* Give back the scratch buffers that one big event blew up. */
+static void scratch_trim(void)
 {
-	free(f->cwd);
-	free(f->path0);
-	free(f->path1);
+	size_t i;
+
+	for (i = 0; i < EE_NSTR; i++)
+		sb_trim(&scratch.str[i]);
+	asm_trim(&scratch.args);
 }
 
 static int malformed(struct exec_event_stats *st, const au_event_t *e,
@@ -895,6 +1169,21 @@ static bool is_script(const struct image *img, const struct ev_fields *f)
 	       (img->argc >= 3 && strcmp(img->args[2], f->path0) == 0);
 }
 
+/* img->executable: path cleaned (against cwd when given), in scratch, and
+ * img->name its basename, as image_set_executable sets them. */
+static int set_executable(struct image *img, const char *path, const char *cwd)
+{
+	struct strbuf *b = &scratch.str[EE_EXECUTABLE];
+	char *slash;
+
+	if (!sb_reserve(b, image_clean_size(path, cwd)))
+		return -1;
+	img->executable = image_clean_into(b->s, path, cwd);
+	slash = strrchr(img->executable, '/');
+	img->name = slash && slash[1] ? slash + 1 : img->executable;
+	return 0;
+}
+
 /* Choose img->executable and img->interpreter from what the records said. */
 static int resolve_executable(struct image *img, struct ev_fields *f)
 {
@@ -908,23 +1197,20 @@ static int resolve_executable(struct image *img, struct ev_fields *f)
 	if (usable && path[0] != '/' && !(f->cwd && f->cwd[0] == '/'))
 		usable = false;
 	if (usable) {
-		if (image_set_executable(img, path, f->cwd) < 0)
+		if (set_executable(img, path, f->cwd) < 0)
 			return -1;
 	} else if (f->success && img->exe && img->exe[0] == '/') {
 		/* no usable PATH: the new image is what exe= names */
-		if (image_set_executable(img, img->exe, NULL) < 0)
+		if (set_executable(img, img->exe, NULL) < 0)
 			return -1;
 		return 0;
 	} else if (path && *path) {
 		/* a failed exec keeps the name it tried, as given */
-		if (image_set_executable(img, path, NULL) < 0)
+		if (set_executable(img, path, NULL) < 0)
 			return -1;
 	}
-	if (f->success && img->exe && is_script(img, f)) {
-		img->interpreter = strdup(img->exe);
-		if (!img->interpreter)
-			return -1;
-	}
+	if (f->success && img->exe && is_script(img, f))
+		img->interpreter = img->exe;
 	return 0;
 }
 
@@ -978,35 +1264,31 @@ static int parse_fork(auparse_state_t *au, struct exec_event *ev,
 	return 0;
 }
 
-static int nomem(struct image *img, struct ev_fields *f)
+static int nomem(void)
 {
 	log_limited(&lim_nomem, "exec event: out of memory");
-	image_free(img);
-	ev_fields_clear(f);
 	return -1;
 }
 
-static int parse_exec(auparse_state_t *au, struct exec_event *ev,
-		      struct exec_event_stats *st, struct ev_fields *f)
+/*
+ * Read an exec event into img, whose strings point into the scratch
+ * buffers. Returns 0, -1 on ENOMEM, or 1 when the event is malformed
+ * (*why says how).
+ */
+static int read_exec(auparse_state_t *au, struct ev_fields *f,
+		     struct image *img, const char **why)
 {
-	struct argv_asm *a;
-	struct image *img;
-	char **args;
+	struct argv_asm *a = &scratch.args;
 	size_t argc;
 	bool trunc, saw_syscall = false;
-	const char *why = NULL;
 
-	if (st)
-		st->execs++;
-	img = image_new();
-	a = argv_asm_new();
-	if (!img || !a) {
-		argv_asm_free(a);
-		return nomem(img, f);
-	}
+	argv_asm_reset(a);
 	img->uid = img->euid = img->auid = (uid_t)-1;
 	img->session = UINT32_MAX;
-	auparse_first_record(au);
+	/* find_syscall left au on the SYSCALL record: when it is the first,
+	 * read on from there rather than go back */
+	if (!f->syscall_first)
+		auparse_first_record(au);
 	do {
 		int rc = 0;
 
@@ -1029,58 +1311,71 @@ static int parse_exec(auparse_state_t *au, struct exec_event *ev,
 		default:
 			break;
 		}
-		if (rc < 0) {
-			argv_asm_free(a);
-			return nomem(img, f);
-		}
+		if (rc < 0)
+			return -1;
 	} while (auparse_next_record(au) > 0);
 
-	if (argv_asm_take(a, &args, &argc, &trunc) < 0) {
-		argv_asm_free(a);
-		return nomem(img, f);
-	}
-	argv_asm_free(a);
-	if (argc == 0) {
-		free(args);
-		args = NULL;
-	}
-	if (image_set_args(img, args, argc) < 0)
-		return nomem(img, f);
+	if (asm_collect(a, &argc, &trunc) < 0)
+		return -1;
+	img->args = argc ? a->ov : NULL;
+	img->argc = argc;
 	if (trunc || (!f->have_execve && f->success))
 		img->flags |= IMAGE_ARGS_TRUNCATED;
 
 	if (!f->have_success)
-		why = "no valid success=";
+		*why = "no valid success=";
 	else if (!f->have_pid || f->pid <= 0 || f->pid > INT32_MAX)
-		why = "no valid pid=";
+		*why = "no valid pid=";
 	else if (!f->have_ppid || f->ppid < 0 || f->ppid > INT32_MAX)
-		why = "no valid ppid=";
-	if (why) {
-		image_free(img);
-		ev_fields_clear(f);
-		return malformed(st, auparse_get_timestamp(au), why);
-	}
+		*why = "no valid ppid=";
+	if (*why)
+		return 1;
 	img->success = f->success;
 	img->pid = (pid_t)f->pid;
 	img->ppid = (pid_t)f->ppid;
 	img->syscall = (int)f->nr;
 	img->source = IMAGE_SRC_STREAM;
-	if (f->cwd && !(img->cwd = strdup(f->cwd)))
-		return nomem(img, f);
+	img->cwd = f->cwd;
 	if (resolve_executable(img, f) < 0)
-		return nomem(img, f);
+		return -1;
 	if (f->success && !img->executable) {
-		image_free(img);
-		ev_fields_clear(f);
-		return malformed(st, auparse_get_timestamp(au),
-				 "neither a PATH name nor exe=");
+		*why = "neither a PATH name nor exe=";
+		return 1;
 	}
-	ev_fields_clear(f);
-	if (st && (img->flags & IMAGE_ARGS_TRUNCATED))
+	return 0;
+}
+
+static int parse_exec(auparse_state_t *au, struct exec_event *ev,
+		      struct exec_event_stats *st, struct ev_fields *f)
+{
+	struct image img, *out;
+	const char *why = NULL;
+	char *slash;
+	int rc;
+
+	if (st)
+		st->execs++;
+	memset(&img, 0, sizeof(img));
+	rc = read_exec(au, f, &img, &why);
+	if (rc > 0) {
+		scratch_trim();
+		return malformed(st, auparse_get_timestamp(au), why);
+	}
+	/* one allocation, command_line built from the arguments */
+	out = rc < 0 ? NULL : image_copy(&img, 0);
+	scratch_trim();
+	if (!out)
+		return nomem();
+	/* the basename as image_set_executable takes it ("/" is "/") */
+	if (out->executable) {
+		slash = strrchr(out->executable, '/');
+		out->name = slash && slash[1] ? slash + 1 : out->executable;
+	}
+	if (st && (out->flags & IMAGE_ARGS_TRUNCATED))
 		st->args_truncated++;
 	ev->kind = EXEC_EVENT_EXEC;
-	ev->image = img;
-	set_time(au, ev, img);
+	ev->image = out;
+	set_time(au, ev, out);
 	return 0;
 }
 

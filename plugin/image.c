@@ -5,9 +5,6 @@
 
 #include "image.h"
 
-/* Internal flag: the image and all its strings are one allocation. */
-#define IMAGE_PACKED 0x80000000u
-
 /* Allocate an empty image. */
 struct image *image_new(void)
 {

@@ -580,7 +580,9 @@ START_TEST(test_event_basic_raw)
 	/* uid 0 is root on any host (RAW: auparse asks the host) */
 	ck_assert_ptr_nonnull(img->user_name);
 	ck_assert_str_eq(img->user_name, "root");
-	ck_assert_uint_eq(img->flags, 0);
+	ck_assert_uint_eq(img->flags & ~IMAGE_PACKED, 0);
+	/* one allocation, strings and all */
+	ck_assert_uint_ne(img->flags & IMAGE_PACKED, 0);
 	ck_assert_int_eq(img->source, IMAGE_SRC_STREAM);
 	ck_assert_uint_eq(st.events, 1);
 	ck_assert_uint_eq(st.execs, 1);
@@ -733,7 +735,7 @@ START_TEST(test_event_no_path)
 	ck_assert_ptr_null(ev.image->cwd);
 	ck_assert_str_eq(ev.image->key, "filter-this");
 	ck_assert_str_eq(ev.image->command_line, "cat /etc/hosts");
-	ck_assert_uint_eq(ev.image->flags, 0);
+	ck_assert_uint_eq(ev.image->flags & ~IMAGE_PACKED, 0);
 	image_free(ev.image);
 }
 END_TEST
@@ -754,7 +756,8 @@ START_TEST(test_event_no_execve_record)
 	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
 	ck_assert_uint_eq(ev.image->argc, 0);
 	ck_assert_ptr_null(ev.image->command_line);
-	ck_assert_uint_eq(ev.image->flags, IMAGE_ARGS_TRUNCATED);
+	ck_assert_uint_eq(ev.image->flags & ~IMAGE_PACKED,
+			  IMAGE_ARGS_TRUNCATED);
 	ck_assert_uint_eq(st.args_truncated, 1);
 	image_free(ev.image);
 }
@@ -950,7 +953,7 @@ START_TEST(test_event_reordered_split_args)
 	ck_assert_uint_eq(strlen(img->args[1]), 20000);
 	ck_assert(memcmp(img->args[1], big, 20000) == 0);
 	ck_assert_str_eq(img->args[2], "end");
-	ck_assert_uint_eq(img->flags, 0);
+	ck_assert_uint_eq(img->flags & ~IMAGE_PACKED, 0);
 	ck_assert_uint_eq(strlen(img->command_line), 4 + 1 + 20000 + 1 + 3);
 	image_free(img);
 	free(t.s);
@@ -989,7 +992,7 @@ START_TEST(test_event_i386_and_quoted_scalars)
 	ck_assert_ptr_null(ev.image->tty);
 	ck_assert_str_eq(ev.image->executable, "/usr/java/bin/java");
 	ck_assert_str_eq(ev.image->command_line, "java -server");
-	ck_assert_uint_eq(ev.image->flags, 0);
+	ck_assert_uint_eq(ev.image->flags & ~IMAGE_PACKED, 0);
 	image_free(ev.image);
 }
 END_TEST
@@ -1015,9 +1018,200 @@ START_TEST(test_event_failed_exec)
 	ck_assert(!ev.image->success);
 	ck_assert_str_eq(ev.image->executable, "/srv/nothere");
 	ck_assert_ptr_null(ev.image->interpreter);
-	ck_assert_uint_eq(ev.image->flags, 0);
+	ck_assert_uint_eq(ev.image->flags & ~IMAGE_PACKED, 0);
 	ck_assert_uint_eq(st.execs, 1);
 	ck_assert_uint_eq(st.args_truncated, 0);
+	image_free(ev.image);
+}
+END_TEST
+
+/* An execve event (x86_64) whose SYSCALL record holds the given fields
+ * after syscall=59, then EXECVE argc=1 a0="x", CWD and PATH. */
+static int exec_with(const char *serial, const char *fields, const char *path,
+		     struct exec_event *ev, struct exec_event_stats *st)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "type=SYSCALL msg=audit(1700000009.000:%s): arch=c000003e "
+		 "syscall=59 %s\n"
+		 "type=EXECVE msg=audit(1700000009.000:%s): argc=1 a0=\"x\"\n"
+		 "type=CWD msg=audit(1700000009.000:%s): cwd=\"/w\"\n"
+		 "type=PATH msg=audit(1700000009.000:%s): item=0 name=%s "
+		 "inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 "
+		 "nametype=NORMAL\n",
+		 serial, fields, serial, serial, serial, path);
+	return parse_one(text, ev, st);
+}
+
+START_TEST(test_event_number_forms)
+{
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+
+	/* leading zeros are digits; a 23-digit uid is 1000; a session of
+	 * 2^32 - 1 fits, and 0x10 in a0 (an execveat dirfd) is hex 16 */
+	ck_assert_int_eq(exec_with("801",
+				   "success=yes exit=0 a0=0x10 a1=0 "
+				   "ppid=0000100 pid=000000000000000000000000"
+				   "200 auid=4294967295 "
+				   "uid=00000000000000000001000 euid=7 "
+				   "ses=4294967295 tty=(none) comm=\"x\" "
+				   "exe=\"/bin/x\" key=(null)",
+				   "\"/bin/x\"", &ev, &st),
+			 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_int_eq(ev.image->pid, 200);
+	ck_assert_int_eq(ev.image->ppid, 100);
+	ck_assert_uint_eq(ev.image->uid, 1000);
+	ck_assert_uint_eq(ev.image->euid, 7);
+	ck_assert_uint_eq(ev.image->auid, 4294967295u);
+	ck_assert_uint_eq(ev.image->session, 4294967295u);
+	ck_assert_ptr_null(ev.image->tty);
+	ck_assert_ptr_null(ev.image->key);
+	image_free(ev.image);
+
+	/* a session of 2^32 does not fit: unknown (UINT32_MAX); a euid with
+	 * a sign is no euid: unknown ((uid_t)-1) */
+	ck_assert_int_eq(
+		exec_with("802",
+			  "success=yes exit=0 a0=0 a1=0 ppid=1 pid=2 "
+			  "auid=5 uid=0 euid=+7 ses=4294967296 "
+			  "tty=pts1 comm=\"x\" exe=\"/bin/x\" key=\"k\"",
+			  "\"/bin/x\"", &ev, &st),
+		0);
+	ck_assert_uint_eq(ev.image->session, UINT32_MAX);
+	ck_assert_uint_eq(ev.image->euid, (uid_t)-1);
+	ck_assert_uint_eq(ev.image->auid, 5);
+	ck_assert_str_eq(ev.image->tty, "pts1");
+	ck_assert_str_eq(ev.image->key, "k");
+	image_free(ev.image);
+
+	/* a pid of 2^63 overflows: the event is malformed */
+	ck_assert_int_eq(exec_with("803",
+				   "success=yes exit=0 a0=0 a1=0 ppid=1 "
+				   "pid=9223372036854775808 uid=0 comm=\"x\" "
+				   "exe=\"/bin/x\"",
+				   "\"/bin/x\"", &ev, &st),
+			 -1);
+	/* a negative pid and a ppid of 2^31 are out of range too */
+	ck_assert_int_eq(exec_with("804",
+				   "success=yes exit=0 ppid=1 pid=-5 uid=0 "
+				   "comm=\"x\" exe=\"/bin/x\"",
+				   "\"/bin/x\"", &ev, &st),
+			 -1);
+	ck_assert_int_eq(exec_with("805",
+				   "success=yes exit=0 ppid=2147483648 pid=5 "
+				   "uid=0 comm=\"x\" exe=\"/bin/x\"",
+				   "\"/bin/x\"", &ev, &st),
+			 -1);
+	/* 2^31 - 1 is the largest pid */
+	ck_assert_int_eq(exec_with("806",
+				   "success=yes exit=0 ppid=2147483647 "
+				   "pid=2147483647 uid=0 comm=\"x\" "
+				   "exe=\"/bin/x\"",
+				   "\"/bin/x\"", &ev, &st),
+			 0);
+	ck_assert_int_eq(ev.image->pid, 2147483647);
+	ck_assert_int_eq(ev.image->ppid, 2147483647);
+	image_free(ev.image);
+	ck_assert_uint_eq(st.execs, 6);
+	ck_assert_uint_eq(st.malformed, 3);
+}
+END_TEST
+
+START_TEST(test_event_buffers_reused)
+{
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+	struct sbuf t = {0};
+	struct image *first;
+	size_t i;
+
+	/* every string of the second event is its own, not the first's */
+	ck_assert_int_eq(exec_with("811",
+				   "success=yes exit=0 ppid=1 pid=2 uid=0 "
+				   "tty=pts9 comm=\"first-comm\" "
+				   "exe=\"/usr/bin/first\" key=\"first\"",
+				   "\"/usr/bin/first\"", &ev, &st),
+			 0);
+	first = ev.image;
+	ck_assert_int_eq(exec_with("812",
+				   "success=yes exit=0 ppid=1 pid=3 uid=0 "
+				   "tty=(none) comm=\"2nd\" exe=\"/b/2\" "
+				   "key=(null)",
+				   "\"2\"", &ev, &st),
+			 0);
+	ck_assert_ptr_null(ev.image->tty);
+	ck_assert_ptr_null(ev.image->key);
+	ck_assert_str_eq(ev.image->comm, "2nd");
+	ck_assert_str_eq(ev.image->exe, "/b/2");
+	/* PATH name "2" against cwd "/w" */
+	ck_assert_str_eq(ev.image->executable, "/w/2");
+	ck_assert_str_eq(ev.image->name, "2");
+	/* and the first image is untouched by the second event */
+	ck_assert_str_eq(first->comm, "first-comm");
+	ck_assert_str_eq(first->tty, "pts9");
+	ck_assert_str_eq(first->key, "first");
+	ck_assert_str_eq(first->executable, "/usr/bin/first");
+	ck_assert_str_eq(first->cwd, "/w");
+	image_free(ev.image);
+	image_free(first);
+
+	/* a 100000-byte argument (buffers given back after it), then a
+	 * small event, then again after exec_event_fini */
+	sb_add(&t, "type=SYSCALL msg=audit(1700000009.000:813): "
+		   "arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=4 "
+		   "uid=0 comm=\"big\" exe=\"/bin/big\"\n"
+		   "type=EXECVE msg=audit(1700000009.000:813): argc=2 "
+		   "a0=\"big\" a1=\"");
+	for (i = 0; i < 100000; i++)
+		sb_add(&t, "%c", 'a' + (int)(i % 26));
+	sb_add(&t, "\"\n");
+	ck_assert_int_eq(parse_one(t.s, &ev, &st), 0);
+	ck_assert_uint_eq(ev.image->argc, 2);
+	ck_assert_uint_eq(strlen(ev.image->args[1]), 100000);
+	ck_assert_int_eq(ev.image->args[1][99999], 'a' + 99999 % 26);
+	ck_assert_uint_eq(strlen(ev.image->command_line), 3 + 1 + 100000);
+	image_free(ev.image);
+	free(t.s);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(exec_with("814",
+					   "success=yes exit=0 ppid=1 pid=5 "
+					   "uid=0 comm=\"s\" exe=\"/bin/s\"",
+					   "\"/bin/s\"", &ev, &st),
+				 0);
+		ck_assert_str_eq(ev.image->command_line, "x");
+		ck_assert_str_eq(ev.image->executable, "/bin/s");
+		image_free(ev.image);
+		exec_event_fini();
+	}
+}
+END_TEST
+
+START_TEST(test_event_root_and_late_syscall)
+{
+	static const char text[] =
+		/* records before the SYSCALL one: read all the same */
+		"type=CWD msg=audit(1700000009.500:820): cwd=\"/home/u\"\n"
+		"type=EXECVE msg=audit(1700000009.500:820): argc=1 a0=\"/\"\n"
+		"type=SYSCALL msg=audit(1700000009.500:820): arch=c000003e "
+		"syscall=59 success=no exit=-13 ppid=1 pid=9 uid=0 "
+		"comm=\"sh\" exe=\"/bin/sh\"\n"
+		"type=PATH msg=audit(1700000009.500:820): item=0 name=\"/\" "
+		"nametype=UNKNOWN\n";
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert(!ev.image->success);
+	ck_assert_str_eq(ev.image->cwd, "/home/u");
+	ck_assert_str_eq(ev.image->command_line, "/");
+	/* the failed exec of "/": its name is "/", as image_set_executable
+	 * names it, not the empty string after the last slash */
+	ck_assert_str_eq(ev.image->executable, "/");
+	ck_assert_str_eq(ev.image->name, "/");
 	image_free(ev.image);
 }
 END_TEST
@@ -1296,6 +1490,9 @@ static Suite *exec_event_suite(void)
 	tcase_add_test(te, test_event_reordered_split_args);
 	tcase_add_test(te, test_event_i386_and_quoted_scalars);
 	tcase_add_test(te, test_event_failed_exec);
+	tcase_add_test(te, test_event_number_forms);
+	tcase_add_test(te, test_event_buffers_reused);
+	tcase_add_test(te, test_event_root_and_late_syscall);
 	tcase_add_test(te, test_event_fork);
 	tcase_add_test(te, test_event_fork_s390x);
 	tcase_add_test(te, test_event_other);
@@ -1317,5 +1514,6 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	exec_event_fini();
 	return failed ? 1 : 0;
 }
