@@ -92,6 +92,7 @@ void core_free(struct core *core)
 	procfs_free(core->pfs);
 	rule_free(core->rule);
 	free(core);
+	exec_event_fini();
 }
 
 /* Switch to cfg, all or nothing. */
