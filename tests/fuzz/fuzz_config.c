@@ -67,11 +67,12 @@ static void remove_file(void)
 /* libFuzzer start-up: the file and the execs. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const char *const dracut[] = {"dracut", "--force",
-					     "--kver", "6.1.0-13-amd64", NULL};
+	static const char *const dracut[] = {"dracut", "--force", "--kver",
+					     "6.1.0-13-amd64", NULL};
 	static const char *const dracut2[] = {
 		"/bin/sh", "/usr/bin/dracut", "--regenerate-all",
-		"-a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL};
+		"-a aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		NULL};
 	static const char *const dracut3[] = {"/usr/sbin/dracut", NULL};
 	static const char *const bash[] = {"bash", "-i", NULL};
 	static const char *const make[] = {"make", "-C", "/opt/kernel-build",

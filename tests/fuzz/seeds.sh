@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/fuzz/seeds.sh - build a harness's seed corpus from the project's own files
+# tests/fuzz/seeds.sh - a harness's seed corpus, from the project's own files
 #
 # Usage: seeds.sh plugin|exec_event|config OUTDIR
 # plugin, exec_event: every recorded fixture (tests/fixtures/*.log, and
