@@ -1,16 +1,18 @@
-/* fuzz_plugin.c - libFuzzer harness: bytes through the whole replay path */
+/* fuzz_plugin.c - libFuzzer harness: bytes through the plugin's whole path */
 /*
- * Each input is an audit stream. It goes where the plugin's replay sends
- * its stdin: input_run reads it from a file descriptor into libauparse,
+ * Each input is an audit stream. It goes where the plugin sends its stdin:
+ * input_run reads it from a file descriptor into libauparse,
  * core turns events into exec events, the process table, the rule and
  * alerts, and the sink writes the alerts to a file. The file is a memfd,
  * emptied before every input; after the run every line of it must be one
  * JSON object, and there must be exactly as many lines as alerts (nothing
- * lost, nothing half-written, nothing forged). Two configurations are
- * used, picked by the parity of the input's size so that a given input
- * always takes the same one: rule version 1 with a small table (64
- * entries: eviction is reached), and rule version 7 with an exception,
- * small images and a shallow ancestry.
+ * lost, nothing half-written, nothing forged). The input's size modulo 4
+ * picks the run, so that a given input always takes the same one: rule
+ * version 1 with a small table (64 entries: eviction is reached) or rule
+ * version 7 with exceptions, small images and a shallow ancestry; each in
+ * replay mode or in plugin mode (events aged by their time as they come,
+ * the core ticked), the latter without the /proc fallback so that the run
+ * depends on the bytes alone.
  *
  * Logging goes to stderr: run with -close_fd_mask=2 to keep it quiet.
  */
@@ -54,12 +56,13 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libauparse.so\n";
 }
 
-static struct config cfgs[2];
+static struct config cfgs[4];
 static int in_fd = -1, out_fd = -1;
 static bool verbose; /* FUZZ_PLUGIN_VERBOSE set: one line per input */
 
-/* The configuration files the two runs use (the output is added later). */
-static const char *const conf_text[2] = {
+/* The configuration files of the runs (the output is added later); the
+ * last two are for plugin mode. */
+static const char *const conf_text[4] = {
 	"rule_version = 1\n"
 	"table_max_entries = 64\n"
 	"ancestry_depth = 64\n"
@@ -69,6 +72,15 @@ static const char *const conf_text[2] = {
 	"exception = process.args == \"--keep\"\n"
 	"table_max_image_bytes = 256\n"
 	"ancestry_depth = 2\n"
+	"rate_limit_alerts = 0\n",
+	"rule_version = 1\n"
+	"proc_fallback = no\n"
+	"table_max_entries = 64\n"
+	"rate_limit_alerts = 0\n",
+	"rule_version = 7\n"
+	"proc_fallback = no\n"
+	"exception = process.user.id == \"4294967295\"\n"
+	"ancestry_depth = 0\n"
 	"rate_limit_alerts = 0\n",
 };
 
@@ -104,6 +116,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	load_config(0);
 	load_config(1);
+	load_config(2);
+	load_config(3);
 	verbose = getenv("FUZZ_PLUGIN_VERBOSE") != NULL;
 	return 0;
 }
@@ -148,7 +162,8 @@ static uint64_t check_alerts(void)
 /* libFuzzer entry: replay the bytes and check the alerts. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct config *cfg = &cfgs[size & 1];
+	const struct config *cfg = &cfgs[size % 4];
+	bool live = size % 4 >= 2;
 	struct core_stats st;
 	struct core *core;
 
@@ -156,10 +171,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pwrite(in_fd, data, size, 0) != (ssize_t)size ||
 	    lseek(in_fd, 0, SEEK_SET) != 0)
 		abort();
-	core = core_create(cfg, false);
+	core = core_create(cfg, live);
 	if (!core)
 		abort();
-	if (input_run(in_fd, false, core, NULL) < 0)
+	if (input_run(in_fd, live, core, NULL) < 0)
 		abort();
 	core_stats(core, &st);
 	core_free(core);
@@ -172,9 +187,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (verbose)
 		fprintf(stderr,
-			"fuzz_plugin: rule v%d: %llu events, %llu execs, "
+			"fuzz_plugin: %s, rule v%d: %llu events, %llu execs, "
 			"%llu candidates, %llu alerts\n",
-			cfg->rule_version, (unsigned long long)st.events,
+			live ? "plugin" : "replay", cfg->rule_version,
+			(unsigned long long)st.events,
 			(unsigned long long)st.execs,
 			(unsigned long long)st.candidates,
 			(unsigned long long)st.alerts);
