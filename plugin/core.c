@@ -16,6 +16,16 @@
 #include "sink.h"
 
 #define MAX_ANCESTRY 64
+/* Candidates remembered to recognise the same exec event delivered again */
+#define CORE_RECENT 64
+
+/* What identifies one exec event: its process, time and serial. */
+struct exec_key {
+	pid_t pid;
+	int64_t sec;
+	uint32_t msec;
+	uint64_t serial;
+};
 
 struct core {
 	const struct config *cfg;
@@ -28,6 +38,9 @@ struct core {
 	struct exec_event_stats ev;
 	struct core_stats st;
 	time_t last_sweep;
+	struct exec_key recent[CORE_RECENT]; /* the last candidates, a ring */
+	size_t nrecent, recent_next;
+	uint64_t duplicates; /* candidates seen again, not alerted again */
 };
 
 static void core_hostname(struct core *core)
@@ -92,7 +105,6 @@ void core_free(struct core *core)
 	procfs_free(core->pfs);
 	rule_free(core->rule);
 	free(core);
-	exec_event_fini();
 }
 
 /* Switch to cfg, all or nothing. */
@@ -191,6 +203,30 @@ static void core_candidate(struct core *core, const struct image *img)
 	free(json);
 }
 
+/*
+ * Has this candidate exec been seen already? The same event can come twice
+ * (a log replayed with an overlap, a record repeated): one exec is one
+ * alert. Remembers it otherwise.
+ */
+static bool core_seen(struct core *core, const struct image *img)
+{
+	struct exec_key k = {img->pid, img->sec, img->msec, img->serial};
+	size_t i;
+
+	for (i = 0; i < core->nrecent; i++) {
+		const struct exec_key *r = &core->recent[i];
+
+		if (r->pid == k.pid && r->sec == k.sec && r->msec == k.msec &&
+		    r->serial == k.serial)
+			return true;
+	}
+	core->recent[core->recent_next] = k;
+	core->recent_next = (core->recent_next + 1) % CORE_RECENT;
+	if (core->nrecent < CORE_RECENT)
+		core->nrecent++;
+	return false;
+}
+
 /* auparse's event-ready callback. */
 void core_auparse_cb(auparse_state_t *au, auparse_cb_event_t type,
 		     void *user_data)
@@ -223,8 +259,16 @@ void core_auparse_cb(auparse_state_t *au, auparse_cb_event_t type,
 	if (!ev.image->success) {
 		core->st.execs_failed++;
 	} else {
-		if (rule_candidate(core->rule, ev.image))
-			core_candidate(core, ev.image);
+		if (rule_candidate(core->rule, ev.image)) {
+			if (core_seen(core, ev.image)) {
+				core->duplicates++;
+				log_debug("dracut pid %d: event %llu seen already",
+					  (int)ev.image->pid,
+					  (unsigned long long)ev.image->serial);
+			} else {
+				core_candidate(core, ev.image);
+			}
+		}
 		if (proctable_exec(core->table, ev.image) < 0)
 			log_err("out of memory recording pid %d",
 				(int)ev.image->pid);
@@ -299,12 +343,12 @@ void core_report(struct core *core, FILE *fp)
 		(unsigned long long)core->st.parse_errors);
 	fprintf(fp, "input_garbage = %llu\n",
 		(unsigned long long)input_garbage_lines());
-	fprintf(fp, "input_skipped_records = %llu\n",
-		(unsigned long long)input_skipped_records());
 	fprintf(fp, "args_truncated = %llu\n",
 		(unsigned long long)core->st.args_truncated);
 	fprintf(fp, "candidates = %llu\n",
 		(unsigned long long)core->st.candidates);
+	fprintf(fp, "duplicates = %llu\n",
+		(unsigned long long)core->duplicates);
 	fprintf(fp, "alerts = %llu\n", (unsigned long long)core->st.alerts);
 	fprintf(fp, "excluded = %llu\n", (unsigned long long)core->st.excluded);
 	fprintf(fp, "excepted = %llu\n", (unsigned long long)core->st.excepted);
