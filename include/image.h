@@ -33,6 +33,9 @@ struct image {
 	pid_t ppid;
 	int64_t sec;	 /* event time: seconds since the epoch */
 	uint32_t msec;	 /* and milliseconds */
+	/* IMAGE_PACKED: what image_size counts, noted by the copy (0: ask
+	 * again); in what was padding, so images are no bigger */
+	uint32_t packed_bytes;
 	uint64_t serial; /* audit serial; 0 for an image read from /proc */
 	/* process start, in clock ticks after boot (/proc/PID/stat field
 	 * 22); 0 when unknown, as for images built from audit records */

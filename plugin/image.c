@@ -96,6 +96,8 @@ size_t image_size(const struct image *img)
 
 	if (!img)
 		return 0;
+	if ((img->flags & IMAGE_PACKED) && img->packed_bytes)
+		return img->packed_bytes;
 	image_strings((struct image *)img, str);
 	for (i = 0; i < IMAGE_NSTR; i++)
 		if (!(img->flags & IMAGE_PACKED) ||
@@ -219,6 +221,55 @@ static struct image *copy_image(const struct image *src, size_t max_bytes,
 	}
 	if (dst->args)
 		dst->args[keep] = NULL;
+	/* all but the spare byte: what image_size would count */
+	dst->packed_bytes = total - 1 <= UINT32_MAX ? (uint32_t)(total - 1) : 0;
+	return dst;
+}
+
+/*
+ * image_pack of a packed image that has its command line: its strings and
+ * arguments lie, in the order copy_image puts them, between its argument
+ * pointers and its command line. When no cut is due, the pack is that block
+ * moved. Returns NULL when it is not that case (or on ENOMEM).
+ */
+static struct image *pack_packed(const struct image *src, size_t max_bytes)
+{
+	char **sstr[IMAGE_NSTR], **dstr[IMAGE_NSTR];
+	const char *base = (const char *)src, *end = src->command_line;
+	size_t head, used, i;
+	struct image *dst;
+
+	if (!(src->flags & IMAGE_PACKED) || !end || !src->args || !src->argc)
+		return NULL;
+	head = sizeof(*src) + (src->argc + 1) * sizeof(char *);
+	if (end < base + head)
+		return NULL;
+	used = (size_t)(end - base);
+	/* strings and arguments are used - head bytes: a cut is due when
+	 * they do not fit max_bytes */
+	if (max_bytes && used - head > max_bytes)
+		return NULL;
+	dst = malloc(used + 1);
+	if (!dst)
+		return NULL;
+	memcpy(dst, src, used);
+	image_strings(dst, dstr);
+	image_strings((struct image *)src, sstr);
+	for (i = 0; i < IMAGE_NSTR; i++)
+		if (*sstr[i])
+			*dstr[i] = (char *)dst + (*sstr[i] - base);
+	dst->args = (char **)(dst + 1);
+	for (i = 0; i < src->argc; i++)
+		dst->args[i] = (char *)dst + (src->args[i] - base);
+	dst->args[src->argc] = NULL;
+	dst->command_line = NULL;
+	dst->name = NULL;
+	if (dst->executable) {
+		const char *slash = strrchr(dst->executable, '/');
+
+		dst->name = slash ? slash + 1 : dst->executable;
+	}
+	dst->packed_bytes = used <= UINT32_MAX ? (uint32_t)used : 0;
 	return dst;
 }
 
@@ -231,7 +282,9 @@ struct image *image_copy(const struct image *src, size_t max_bytes)
 /* Deep copy into one allocation, without command_line. */
 struct image *image_pack(const struct image *src, size_t max_bytes)
 {
-	return copy_image(src, max_bytes, false);
+	struct image *dst = src ? pack_packed(src, max_bytes) : NULL;
+
+	return dst ? dst : copy_image(src, max_bytes, false);
 }
 
 /*

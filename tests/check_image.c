@@ -252,6 +252,51 @@ START_TEST(test_pack_shares_equal_strings)
 }
 END_TEST
 
+START_TEST(test_pack_of_copy)
+{
+	static const char *const av[] = {"abcd", "efgh"};
+	struct image *img = image_new(), *cp, *pk;
+	const size_t ptrs = 3 * sizeof(char *);
+
+	image_set_executable(img, "/x", NULL); /* 3 bytes */
+	img->exe = strdup("/x");	       /* the same string */
+	img->cwd = strdup("/t");	       /* 3 bytes */
+	image_set_args(img, mkargs(2, av), 2);
+	cp = image_copy(img, 0);
+	image_free(img);
+	/* "/x" and "/t", args[3], "abcd" and "efgh", "abcd efgh" */
+	ck_assert_uint_eq(image_size(cp), sizeof(*cp) + 6 + ptrs + 10 + 10);
+	/* the pack of a full copy: the same without the command line; its
+	 * strings are its own (the copy is gone when they are read) */
+	pk = image_pack(cp, 16);
+	image_free(cp);
+	ck_assert_ptr_nonnull(pk);
+	ck_assert_uint_eq(image_size(pk), sizeof(*pk) + 6 + ptrs + 10);
+	ck_assert_ptr_null(pk->command_line);
+	ck_assert_uint_eq(pk->argc, 2);
+	ck_assert_str_eq(pk->args[0], "abcd");
+	ck_assert_str_eq(pk->args[1], "efgh");
+	ck_assert_ptr_null(pk->args[2]);
+	ck_assert_str_eq(pk->executable, "/x");
+	ck_assert_ptr_eq(pk->exe, pk->executable);
+	ck_assert_str_eq(pk->name, "x");
+	ck_assert_str_eq(pk->cwd, "/t");
+	ck_assert_uint_eq(pk->flags & IMAGE_COPY_TRUNCATED, 0);
+	ck_assert_uint_ne(pk->flags & IMAGE_PACKED, 0);
+	/* one byte less: 15 - 6 = 9 bytes for arguments, "abcd" takes 5
+	 * and 9 - 5 - 1 = 3 bytes of "efgh" remain */
+	cp = image_copy(pk, 0);
+	image_free(pk);
+	pk = image_pack(cp, 15);
+	ck_assert_uint_eq(pk->argc, 2);
+	ck_assert_str_eq(pk->args[1], "efg");
+	ck_assert_uint_ne(pk->flags & IMAGE_COPY_TRUNCATED, 0);
+	ck_assert_uint_eq(image_size(pk), sizeof(*pk) + 6 + ptrs + 5 + 4);
+	image_free(pk);
+	image_free(cp);
+}
+END_TEST
+
 START_TEST(test_size)
 {
 	static const char *const av[] = {"ab"};
@@ -279,6 +324,7 @@ static Suite *image_suite(void)
 	tcase_add_test(tc, test_copy_truncated);
 	tcase_add_test(tc, test_pack);
 	tcase_add_test(tc, test_pack_shares_equal_strings);
+	tcase_add_test(tc, test_pack_of_copy);
 	tcase_add_test(tc, test_size);
 	suite_add_tcase(s, tc);
 	return s;
