@@ -258,7 +258,7 @@ static int decode_value(struct strbuf *b, const char *raw, char **out)
 	size_t len;
 
 	*out = NULL;
-	if (!raw || strcmp(raw, "(null)") == 0)
+	if (!raw || is(raw, "(null)"))
 		return 0;
 	len = strlen(raw);
 	if (len >= 2 && raw[0] == '"' && raw[len - 1] == '"')
