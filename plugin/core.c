@@ -34,6 +34,7 @@ struct core {
 	struct proctable *table;
 	struct rule *rule;
 	struct sink *sink;
+	struct alert_builder *ab;
 	char host[256];
 	struct exec_event_stats ev;
 	struct core_stats st;
@@ -72,6 +73,11 @@ struct core *core_create(const struct config *cfg, bool live)
 		log_err("cannot build rule version %d", cfg->rule_version);
 		goto fail;
 	}
+	core->ab = alert_builder_create();
+	if (!core->ab) {
+		log_err("out of memory");
+		goto fail;
+	}
 	if (live && cfg->proc_fallback) {
 		core->pfs = procfs_create(NULL);
 		if (!core->pfs)
@@ -101,6 +107,7 @@ void core_free(struct core *core)
 	if (!core)
 		return;
 	sink_free(core->sink);
+	alert_builder_free(core->ab);
 	proctable_free(core->table);
 	procfs_free(core->pfs);
 	rule_free(core->rule);
@@ -153,7 +160,7 @@ static void core_candidate(struct core *core, const struct image *img)
 	const struct image *parent;
 	enum rule_verdict v;
 	size_t n = 0, depth;
-	char *json;
+	const char *json;
 	size_t len;
 
 	core->st.candidates++;
@@ -193,14 +200,13 @@ static void core_candidate(struct core *core, const struct image *img)
 	in.rule = rule_meta(core->rule);
 	in.host_name = core->host;
 	in.created_ms = now_ms();
-	json = alert_build(&in, &len);
+	json = alert_builder_build(core->ab, &in, &len);
 	if (!json) {
 		log_err("out of memory: alert for pid %d lost", (int)img->pid);
 		return;
 	}
 	core->st.alerts++;
 	sink_emit(core->sink, json, len);
-	free(json);
 }
 
 /*
