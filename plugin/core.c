@@ -112,6 +112,7 @@ void core_free(struct core *core)
 	procfs_free(core->pfs);
 	rule_free(core->rule);
 	free(core);
+	exec_event_fini();
 }
 
 /* Switch to cfg, all or nothing. */
@@ -349,6 +350,8 @@ void core_report(struct core *core, FILE *fp)
 		(unsigned long long)core->st.parse_errors);
 	fprintf(fp, "input_garbage = %llu\n",
 		(unsigned long long)input_garbage_lines());
+	fprintf(fp, "input_skipped_records = %llu\n",
+		(unsigned long long)input_skipped_records());
 	fprintf(fp, "args_truncated = %llu\n",
 		(unsigned long long)core->st.args_truncated);
 	fprintf(fp, "candidates = %llu\n",
