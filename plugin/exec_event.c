@@ -886,54 +886,56 @@ enum sc_field {
 	SF_UID_NAME, /* an ENRICHED field, should auparse list it */
 };
 
-/* Which field n names, looking at as few bytes as it takes. */
+/* Which field n names, looking at as few bytes as it takes: most names
+ * (gid, suid, items, a2...) differ from every wanted one in their first
+ * two bytes. */
 static enum sc_field sc_field(const char *n)
 {
 	switch (n[0]) {
 	case 'a':
 		if ((n[1] == '0' || n[1] == '1') && !n[2])
 			return n[1] == '0' ? SF_A0 : SF_A1;
-		if (is(n + 1, "uid"))
+		if (n[1] == 'u' && is(n + 2, "id"))
 			return SF_AUID;
 		break;
 	case 'c':
-		if (is(n + 1, "omm"))
+		if (n[1] == 'o' && is(n + 2, "mm"))
 			return SF_COMM;
 		break;
 	case 'e':
-		if (is(n + 1, "xit"))
+		if (n[1] == 'x' && n[2] == 'i' && is(n + 3, "t"))
 			return SF_EXIT;
-		if (is(n + 1, "uid"))
-			return SF_EUID;
-		if (is(n + 1, "xe"))
+		if (n[1] == 'x' && n[2] == 'e' && !n[3])
 			return SF_EXE;
+		if (n[1] == 'u' && is(n + 2, "id"))
+			return SF_EUID;
 		break;
 	case 'k':
-		if (is(n + 1, "ey"))
+		if (n[1] == 'e' && is(n + 2, "y"))
 			return SF_KEY;
 		break;
 	case 'p':
-		if (is(n + 1, "id"))
+		if (n[1] == 'i' && is(n + 2, "d"))
 			return SF_PID;
-		if (is(n + 1, "pid"))
+		if (n[1] == 'p' && is(n + 2, "id"))
 			return SF_PPID;
 		break;
 	case 's':
-		if (is(n + 1, "uccess"))
+		if (n[1] == 'u' && n[2] == 'c' && is(n + 3, "cess"))
 			return SF_SUCCESS;
-		if (is(n + 1, "es"))
+		if (n[1] == 'e' && is(n + 2, "s"))
 			return SF_SES;
 		break;
 	case 't':
-		if (is(n + 1, "ty"))
+		if (n[1] == 't' && is(n + 2, "y"))
 			return SF_TTY;
 		break;
 	case 'u':
-		if (is(n + 1, "id"))
+		if (n[1] == 'i' && is(n + 2, "d"))
 			return SF_UID;
 		break;
 	case 'U':
-		if (is(n + 1, "ID"))
+		if (n[1] == 'I' && is(n + 2, "D"))
 			return SF_UID_NAME;
 		break;
 	default:
