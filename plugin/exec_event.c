@@ -109,15 +109,17 @@ static inline bool is(const char *s, const char *lit)
 	return !*s;
 }
 
-static int hexval(unsigned char c)
+/* The value of each hex digit, plus one; 0 for every other byte. */
+static const unsigned char hex_plus1[256] = {
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+static inline int hexval(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return hex_plus1[c] - 1;
 }
 
 /* Parse all of s as a number in base 10 or 16. Returns 0 or -1. */
