@@ -19,7 +19,9 @@ enum exec_event_kind {
 
 struct exec_event {
 	enum exec_event_kind kind;
-	struct image *image; /* EXEC: owned by the caller after the call */
+	/* EXEC: owned by the caller after the call; one allocation
+	 * (IMAGE_PACKED), freed with image_free */
+	struct image *image;
 	/* FORK: the forking process and the new pid (exit=), with time */
 	pid_t fork_parent, fork_child;
 	int64_t sec;
@@ -49,7 +51,8 @@ void exec_event_fini(void);
  * Fills ev; kind is EXEC_EVENT_OTHER for every event that is not an exec or
  * fork, at almost no cost. Returns 0, or -1 when an exec event is too broken
  * to use (counted in st->malformed and logged with rate limiting); ev then
- * holds nothing to free.
+ * holds nothing to free. Not thread-safe: the parser keeps its buffers from
+ * one call to the next (see exec_event_fini).
  */
 int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
 		     struct exec_event_stats *st);
