@@ -80,14 +80,16 @@ e2e_alert_copy()
 
 # A forked subshell of a script runs dracut: the subshell never execs, so
 # the plugin finds it in /proc, where it shows the script. It stays a
-# moment after dracut, as a subshell around a real (slow) dracut would.
+# moment after dracut, as a subshell around a real (slow) dracut would:
+# the trailing ':' keeps bash from exec'ing sleep in the subshell itself,
+# which would race the plugin's read of /proc (see BUGS in the man page).
 e2e_alert_subshell()
 {
 	local m s=$B/s/subshell-build sub pid
 	m=$(e2e_mark subshell)
 	cat >"$s" <<EOF
 #!/bin/bash
-( echo \$BASHPID >"$B/s/subshell.pid"; dracut --help "\$1" >/dev/null; sleep 1 )
+( echo \$BASHPID >"$B/s/subshell.pid"; dracut --help "\$1" >/dev/null; sleep 1; : )
 EOF
 	chmod 0755 "$s"
 	rm -f "$B/s/subshell.pid"
