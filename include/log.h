@@ -10,6 +10,16 @@
  * log_use_syslog(true). */
 void log_open(const char *ident);
 void log_use_syslog(bool on);
+/* The ident of syslog messages from now on (NULL: log_open's); the string
+ * must stay valid until replaced. */
+void log_syslog_ident(const char *ident);
+/*
+ * Send one message to syslog (/dev/log) as syslog(3) would, with the ident
+ * and the pid, but never blocking for more than a second: a message that
+ * finds no room, or no daemon, is lost. Returns 0, or -1 with errno set
+ * when it was lost.
+ */
+int log_syslog(int pri, const char *msg);
 void log_set_debug(bool on);
 
 /* Errors the operator must act on (LOG_ERR). */

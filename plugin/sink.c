@@ -295,13 +295,34 @@ static int try_output(struct sink *s, unsigned output, const char *line,
 }
 
 /*
- * The ident is process-wide and only the sink calls openlog(3) (the log
- * module leaves it alone). The facility and priority go with each message.
+ * Send one alert (json, len bytes, NUL-terminated) to syslog. The ident is
+ * the log module's (set by set_config); the facility and priority go with
+ * each message. Syslog is not queued: when the daemon is down, or has had
+ * no room for a second, the alert is lost to syslog (the other outputs
+ * still get it), counted as a write error and logged.
  */
-static void write_syslog(const struct sink *s, const char *json)
+static void write_syslog(struct sink *s, const char *json, size_t len)
 {
-	syslog(LOG_MAKEPRI(s->facility, s->priority), "%s%s",
-	       s->cee ? CEE_PREFIX : "", json);
+	static struct log_limit lim_syslog = LOG_LIMIT_INIT;
+	char *cee = NULL;
+	int rc, err = ENOMEM;
+
+	if (s->cee) {
+		cee = malloc(sizeof(CEE_PREFIX) + len);
+		if (cee == NULL)
+			goto lost;
+		memcpy(cee, CEE_PREFIX, sizeof(CEE_PREFIX) - 1);
+		memcpy(cee + sizeof(CEE_PREFIX) - 1, json, len + 1);
+	}
+	rc = log_syslog(LOG_MAKEPRI(s->facility, s->priority),
+			cee ? cee : json);
+	err = errno;
+	free(cee);
+	if (rc == 0)
+		return;
+lost:
+	s->st.write_errors++;
+	log_limited(&lim_syslog, "syslog: alert lost: %s", strerror(err));
 }
 
 /* Outputs (of QUEUED_OUTPUTS) that have lines waiting: new lines for them
@@ -400,10 +421,10 @@ static int set_config(struct sink *s, const struct config *cfg)
 						 : "audisp-dracut");
 		if (ident == NULL)
 			return -1;
-		openlog(ident, LOG_PID | LOG_NDELAY, cfg->syslog_facility);
+		log_syslog_ident(ident);
 	}
-	/* openlog(3) keeps the pointer: the old ident may be freed only once
-	 * a new one replaces it */
+	/* the log module keeps the pointer: the old ident may be freed only
+	 * once a new one replaces it */
 	if (ident != NULL) {
 		free(s->ident);
 		s->ident = ident;
@@ -621,7 +642,7 @@ int sink_emit(struct sink *s, const char *json, size_t len)
 	line[len + 1] = '\0';
 	if (s->outputs & OUTPUT_SYSLOG) {
 		line[len] = '\0';
-		write_syslog(s, line);
+		write_syslog(s, line, len);
 		line[len] = '\n';
 	}
 	waiting = queued_outputs(s);
