@@ -170,9 +170,21 @@ class Gen:
         return ["type=USER_ACCT %s pid=1 uid=0 auid=0 ses=1 msg='%s'"
                 % (stamp, text)]
 
+    def openat(self, pid=4242):
+        """An openat(2) event (SYSCALL and EOE): a syscall the plugin reads
+        the first fields of and lets go."""
+        stamp = self.stamp()
+        self.tick()
+        return ["type=SYSCALL %s arch=c000003e syscall=257 success=yes "
+                "exit=3 a0=ffffff9c a1=7ffd0 a2=0 a3=0 items=1 ppid=1 "
+                "pid=%d auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 "
+                "sgid=0 fsgid=0 tty=(none) ses=3 comm=\"cat\" "
+                "exe=\"/usr/bin/cat\" key=(null)" % (stamp, pid),
+                "type=EOE %s" % stamp]
+
     def noise(self, n, same_second=False, execs_every=10):
         """n events that raise nothing: every execs_every-th is an exec of
-        /usr/bin/true by pid 1's child, the rest one-record events. With
+        /usr/bin/true by pid 1's child, the rest openat events. With
         same_second the clock does not move (milliseconds wrap at 999)."""
         out = []
         for i in range(n):
@@ -180,7 +192,7 @@ class Gen:
                 out += self.exec_event(self.new_pid(), 1, "/usr/bin/true",
                                        ["true", str(i)])
             else:
-                out += self.other("noise %d" % i)
+                out += self.openat()
             if same_second:
                 self.msec = min(self.msec, 999)
                 if self.msec == 999:

@@ -44,10 +44,16 @@ from gen import Gen, SEP, encode  # noqa: E402
 KEYS = ["events", "execs", "execs_failed", "forks", "parse_errors",
         "input_garbage", "args_truncated", "candidates", "alerts",
         "excluded", "excepted", "suppressed", "written", "dropped",
-        "write_errors", "queue_depth", "parents_unknown", "duplicates"]
+        "write_errors", "queue_depth", "parents_unknown", "duplicates",
+        "input_skipped_records"]
+# Every exec event the generator writes has one PROCTITLE record: the
+# input drops records of types the plugin does not read (all but SYSCALL,
+# EXECVE, CWD, PATH and EOE) before auparse and counts them
+# (input_skipped_records); the events counted are those auparse delivers,
+# made of the other records.
 # A probe: bash then dracut from it, both complete execs; one alert.
 PROBE = {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-         "written": 1}
+         "written": 1, "input_skipped_records": 2}
 # Memory. The baseline is the plugin's steady state: after the warm-up,
 # which fills the table to its cap (64 images within 64 KiB) and feeds the
 # largest cases once (100,000 arguments, a 1 MiB record, 100,000 events),
@@ -60,6 +66,8 @@ PROBE = {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
 RSS_SLACK_KB = 2048
 RSS_GROWTH_KB = 1024
 WARM_CASES = ["c_many_args", "c_mib_record", "c_hidden"]
+# make check sets SANITIZERS=yes in an --enable-sanitizers build
+SANITIZED = os.environ.get("SANITIZERS") == "yes"
 
 T = {"pass": 0, "fail": 0}
 
@@ -255,7 +263,8 @@ def c_truncated_line(g):
     lines = b + d + ["type=SYSCALL msg=audit(1700000"]
     return lines, {"events": 2, "execs": 2, "args_truncated": 1,
                    "candidates": 1, "alerts": 1, "written": 1,
-                   "input_garbage": 1}, \
+                   "input_garbage": 1,
+                   "input_skipped_records": 2}, \
         {pd: alert_is(exe="/usr/bin/dracut", args=["/bin/bash"],
                       args_truncated=True, parent_exe="/usr/bin/bash")}
 
@@ -274,7 +283,7 @@ def c_path_cut(g):
     d = g.dracut(pd, pb, "pathcut")
     d[3] = d[3][:d[3].index('name="/usr/bin/dracut"') + 21]
     assert d[3].endswith('name="/usr/bin/dracut')
-    return b + d, {"events": 2, "execs": 2}, {}
+    return b + d, {"events": 2, "execs": 2, "input_skipped_records": 2}, {}
 
 
 def c_bad_pid(g):
@@ -283,7 +292,8 @@ def c_bad_pid(g):
     p = g.new_pid()
     d = g.dracut(p, 1, "badpid")
     d[0] = d[0].replace(" pid=%d " % p, " pid=12ab ")
-    return d, {"events": 1, "parse_errors": 1}, {}
+    return d, {"events": 1, "parse_errors": 1,
+               "input_skipped_records": 1}, {}
 
 
 def c_no_eoe(g):
@@ -293,7 +303,7 @@ def c_no_eoe(g):
     pb, pd = g.new_pid(), g.new_pid()
     lines = g.bash(pb, eoe=False) + g.dracut(pd, pb, "noeoe", eoe=False)
     return lines, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: good_alert("noeoe")}
+                   "written": 1, "input_skipped_records": 2}, {pd: good_alert("noeoe")}
 
 
 def c_interleaved(g):
@@ -310,7 +320,7 @@ def c_interleaved(g):
         if i < len(b):
             lines.append(b[i])
     return lines, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: good_alert("inter")}
+                   "written": 1, "input_skipped_records": 2}, {pd: good_alert("inter")}
 
 
 def c_records_shuffled(g):
@@ -324,20 +334,21 @@ def c_records_shuffled(g):
     d = g.dracut(pd, pb, "shuffled")
     d = [d[4], d[1], d[2], d[3], d[0], d[5], d[6]]
     return b + d, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: good_alert("shuffled")}
+                   "written": 1, "input_skipped_records": 2}, {pd: good_alert("shuffled")}
 
 
 def c_proctitle_first(g):
-    # dracut's PROCTITLE record first: auparse 3.0.9 ends an event at a
-    # PROCTITLE (the kernel's last record), so the event splits in two:
-    # PROCTITLE alone (no SYSCALL: no exec), and the rest, a complete
-    # exec (SYSCALL, EXECVE, CWD, PATH; EOE): 3 events, one alert.
+    # dracut's PROCTITLE record first. auparse 3.0.9 would end an event at
+    # a PROCTITLE (the kernel's last record) and split this one in two,
+    # but the input drops PROCTITLE records before auparse (the plugin
+    # does not read them): one event, as usual, one alert.
     pb, pd = g.new_pid(), g.new_pid()
     b = g.bash(pb)
     d = g.dracut(pd, pb, "ptfirst")
     d = [d[5]] + d[:5] + [d[6]]
-    return b + d, {"events": 3, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: good_alert("ptfirst")}
+    return b + d, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
+                   "written": 1, "input_skipped_records": 2}, \
+        {pd: good_alert("ptfirst")}
 
 
 def c_child_first(g):
@@ -349,7 +360,7 @@ def c_child_first(g):
     b = g.bash(pb)
     d = g.dracut(pd, pb, "childfirst")
     return d + b, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: good_alert("childfirst")}
+                   "written": 1, "input_skipped_records": 2}, {pd: good_alert("childfirst")}
 
 
 def c_child_earlier(g):
@@ -360,7 +371,7 @@ def c_child_earlier(g):
     d = g.dracut(pd, pb, "childearly")
     b = g.bash(pb)
     return b + d, {"events": 2, "execs": 2, "candidates": 1,
-                   "parents_unknown": 1}, {}
+                   "parents_unknown": 1, "input_skipped_records": 2}, {}
 
 
 def c_duplicate_serial(g):
@@ -369,15 +380,18 @@ def c_duplicate_serial(g):
     # with the same serial. Both are counted as events and execs, but one
     # exec is one candidate and one alert: the repeat is counted apart
     # (duplicates) and raises nothing. Then an unrelated one-record event
-    # reuses that serial and time: one more event, nothing else.
+    # (USER_ACCT) reuses that serial and time: a type the plugin does not
+    # read, skipped before auparse. 3 events; 3 PROCTITLE records and the
+    # USER_ACCT skipped.
     pb, pd = g.new_pid(), g.new_pid()
     b = g.bash(pb)
     d = g.dracut(pd, pb, "dup")
     stamp = d[0].split(" ")[1]
     other = "type=USER_ACCT %s pid=1 uid=0 auid=0 ses=1 msg='dup'" % stamp
     return b + d + d + [other], \
-        {"events": 4, "execs": 3, "candidates": 1, "alerts": 1,
-         "written": 1, "duplicates": 1}, {pd: good_alert("dup")}
+        {"events": 3, "execs": 3, "candidates": 1, "alerts": 1,
+         "written": 1, "duplicates": 1, "input_skipped_records": 4}, \
+        {pd: good_alert("dup")}
 
 
 def c_mib_line(g):
@@ -410,16 +424,21 @@ def c_mib_record(g):
             return "alert longer than 196608 bytes"
         return None
     return lines, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: chk}
+                   "written": 1, "input_skipped_records": 2}, {pd: chk}
 
 
 def c_nul_bytes(g):
-    # NUL bytes: a line of three NULs (no record: garbage), and a one-record
-    # event with a NUL in its text (a record: one event, no exec).
+    # NUL bytes: a line of three NULs (no record: garbage), a USER_ACCT
+    # record with a NUL in its text (a type not read: skipped), and an
+    # openat SYSCALL record with a NUL in the middle (what follows the NUL
+    # is lost to auparse; the event is no exec): one event.
     stamp = g.stamp()
+    sc = g.openat()
+    sc[0] = sc[0].replace(" ppid=1 ", " ppid=1\0 ")
     lines = ["\0\0\0",
-             "type=USER_ACCT %s pid=1 uid=0 msg='a\0b'" % stamp]
-    return lines, {"input_garbage": 1, "events": 1}, {}
+             "type=USER_ACCT %s pid=1 uid=0 msg='a\0b'" % stamp] + sc
+    return lines, {"input_garbage": 1, "events": 1,
+                   "input_skipped_records": 1}, {}
 
 
 def c_nul_in_exec(g):
@@ -432,7 +451,8 @@ def c_nul_in_exec(g):
             'a3="nul"']
     lines = g.bash(pb) + dracut_with(g, pb, pd, "nul", body)
     return lines, {"events": 2, "execs": 2, "args_truncated": 1,
-                   "candidates": 1, "alerts": 1, "written": 1}, \
+                   "candidates": 1, "alerts": 1, "written": 1,
+                   "input_skipped_records": 2}, \
         {pd: alert_is(exe="/usr/bin/dracut", args=DRACUT_ARGS,
                       args_truncated=True, parent_exe="/usr/bin/bash")}
 
@@ -474,7 +494,7 @@ def c_node(g):
     lines = g.bash(pb, node="build-01") + g.dracut(pd, pb, "node",
                                                    node="build-01")
     return lines, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: good_alert("node")}
+                   "written": 1, "input_skipped_records": 2}, {pd: good_alert("node")}
 
 
 def c_enriched_sep(g):
@@ -495,7 +515,8 @@ def c_enriched_sep(g):
     d = dracut_with(g, pb, pd, "sep", body)
     return [SEP + "type=SYSCALL msg=audit(1700000000.000:1): x=1"] + b + d, \
         {"input_garbage": 1, "events": 2, "execs": 2, "args_truncated": 1,
-         "candidates": 1, "alerts": 1, "written": 1}, \
+         "candidates": 1, "alerts": 1, "written": 1,
+         "input_skipped_records": 2}, \
         {pd: alert_is(exe="/usr/bin/dracut", args=DRACUT_ARGS[:2],
                       args_truncated=True, parent_exe="/usr/bin/bash")}
 
@@ -507,7 +528,8 @@ def argv_case(name, body_fn, want_args):
         pb, pd = g.new_pid(), g.new_pid()
         lines = g.bash(pb) + dracut_with(g, pb, pd, name, body_fn(name))
         return lines, {"events": 2, "execs": 2, "args_truncated": 1,
-                       "candidates": 1, "alerts": 1, "written": 1}, \
+                       "candidates": 1, "alerts": 1, "written": 1,
+                       "input_skipped_records": 2}, \
             {pd: alert_is(exe="/usr/bin/dracut", args=want_args(name),
                           args_truncated=True,
                           parent_exe="/usr/bin/bash")}
@@ -580,7 +602,7 @@ def c_many_args(g):
             return "alert longer than 196608 bytes"
         return None
     return lines, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: chk}
+                   "written": 1, "input_skipped_records": 2}, {pd: chk}
 
 
 def c_syscall_no_execve(g):
@@ -589,7 +611,8 @@ def c_syscall_no_execve(g):
     pb, pd = g.new_pid(), g.new_pid()
     lines = g.bash(pb) + g.dracut(pd, pb, "x", execve=[])
     return lines, {"events": 2, "execs": 2, "args_truncated": 1,
-                   "candidates": 1, "alerts": 1, "written": 1}, \
+                   "candidates": 1, "alerts": 1, "written": 1,
+                   "input_skipped_records": 2}, \
         {pd: alert_is(exe="/usr/bin/dracut", args=[], args_truncated=True,
                       parent_exe="/usr/bin/bash")}
 
@@ -599,7 +622,7 @@ def c_execve_no_syscall(g):
     # execve, or by whom: one event that is no exec.
     pb, pd = g.new_pid(), g.new_pid()
     d = g.dracut(pd, pb, "nosys")
-    return d[1:], {"events": 1}, {}
+    return d[1:], {"events": 1, "input_skipped_records": 1}, {}
 
 
 def c_path_missing(g):
@@ -614,7 +637,7 @@ def c_path_missing(g):
     lines += g.exec_event(pd, pb, "/usr/bin/dracut",
                           ["dracut", "nopath-bin"], paths=[])
     return lines, {"events": 3, "execs": 3, "candidates": 1, "alerts": 1,
-                   "written": 1}, \
+                   "written": 1, "input_skipped_records": 3}, \
         {pd: alert_is(exe="/usr/bin/dracut", args=["dracut", "nopath-bin"],
                       args_truncated=False, parent_exe="/usr/bin/bash")}
 
@@ -626,7 +649,7 @@ def c_path_order(g):
     lines = g.bash(pb) + g.dracut(pd, pb, "order", paths=[
         (1, "/bin/bash"), (0, "/usr/bin/dracut")])
     return lines, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
-                   "written": 1}, {pd: good_alert("order")}
+                   "written": 1, "input_skipped_records": 2}, {pd: good_alert("order")}
 
 
 def c_ppid_is_pid(g):
@@ -635,7 +658,7 @@ def c_ppid_is_pid(g):
     p = g.new_pid()
     lines = g.bash(p) + g.dracut(p, p, "self")
     return lines, {"events": 2, "execs": 2, "candidates": 1,
-                   "parents_unknown": 1}, {}
+                   "parents_unknown": 1, "input_skipped_records": 2}, {}
 
 
 def c_parent_cycle(g):
@@ -662,7 +685,7 @@ def c_parent_cycle(g):
                                                                       want)
         return chk
     return lines, {"events": 6, "execs": 6, "candidates": 2, "alerts": 2,
-                   "written": 2}, {d: anc([a, b]), d2: anc([a2])}
+                   "written": 2, "input_skipped_records": 6}, {d: anc([a, b]), d2: anc([a2])}
 
 
 def c_pid_reuse(g):
@@ -681,7 +704,8 @@ def c_pid_reuse(g):
                           path1="/bin/sh")
     lines += g.dracut(d2, p, "reuse2")
     return lines, {"events": 5, "execs": 5, "candidates": 2, "alerts": 1,
-                   "written": 1, "excluded": 1}, {d1: good_alert("reuse1")}
+                   "written": 1, "excluded": 1,
+                   "input_skipped_records": 5}, {d1: good_alert("reuse1")}
 
 
 FORGE = ["/bin/bash", "/usr/bin/dracut",
@@ -704,7 +728,8 @@ def c_forge(g):
     lines += g.exec_event(pf, pb, FORGE_PATH, ["dracut", "\x1b]0;t\x07"],
                           cwd='/\n"}')
     return lines, {"events": 3, "execs": 3, "candidates": 2, "alerts": 2,
-                   "written": 2}, \
+                   "written": 2,
+                   "input_skipped_records": 3}, \
         {pd: alert_is(exe="/usr/bin/dracut", args=FORGE,
                       args_truncated=False, parent_exe="/usr/bin/bash"),
          pf: alert_is(exe=FORGE_PATH, args=["dracut", "\x1b]0;t\x07"],
@@ -714,14 +739,17 @@ def c_forge(g):
 def c_hidden(g):
     # A dracut exec (and its bash) in the middle of 100,000 noise events,
     # all in one second: 10,000 of them execs of /usr/bin/true, the rest
-    # one-record events. 100,002 events, 10,002 execs, one alert.
+    # openat events. 100,002 events, 10,002 execs, one alert; the 10,002
+    # PROCTITLE records skipped.
     g.next_second()
     pb, pd = g.new_pid(), g.new_pid()
     lines = g.noise(50000, same_second=True)
     lines += g.bash(pb) + g.dracut(pd, pb, "hidden")
     lines += g.noise(50000, same_second=True)
     return lines, {"events": 100002, "execs": 10002, "candidates": 1,
-                   "alerts": 1, "written": 1}, {pd: good_alert("hidden")}
+                   "alerts": 1, "written": 1,
+                   "input_skipped_records": 10002}, \
+        {pd: good_alert("hidden")}
 
 
 CASES = [
@@ -896,11 +924,14 @@ def run_live(binary, work, syslog, passes):
             st = st2
             rss = rss_kb(pl.p.pid)
             peak[npass] = rss  # at the end of the pass
-            if rss - base > RSS_SLACK_KB:
+            if rss - base > RSS_SLACK_KB and not SANITIZED:
                 probs.append("VmRSS %d kB, baseline %d kB" % (rss, base))
             check(name + " (VmRSS %+d kB)" % (rss - base), not probs,
                   "; ".join(probs))
-    if passes > 1:
+    if SANITIZED:
+        print("SKIP: VmRSS checks (an ASan build keeps freed memory in "
+              "quarantine)", flush=True)
+    elif passes > 1:
         check("the last pass ends with VmRSS where the first did (%d kB, "
               "%d kB)" % (peak[1], peak[passes]),
               peak[passes] - peak[1] <= RSS_GROWTH_KB)
