@@ -269,7 +269,8 @@ void core_auparse_cb(auparse_state_t *au, auparse_cb_event_t type,
 		if (rule_candidate(core->rule, ev.image)) {
 			if (core_seen(core, ev.image)) {
 				core->duplicates++;
-				log_debug("dracut pid %d: event %llu seen already",
+				log_debug("dracut pid %d: event %llu seen "
+					  "already",
 					  (int)ev.image->pid,
 					  (unsigned long long)ev.image->serial);
 			} else {

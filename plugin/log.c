@@ -122,8 +122,7 @@ static int sl_send(const char *buf, size_t len)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		left = LOG_SYSLOG_WAIT_MS - (t.tv_sec - t0.tv_sec) * 1000 -
 		       (t.tv_nsec - t0.tv_nsec) / 1000000;
-		if (sl_stalled || left <= 0 ||
-		    poll(&pfd, 1, (int)left) == 0) {
+		if (sl_stalled || left <= 0 || poll(&pfd, 1, (int)left) == 0) {
 			sl_stalled = true;
 			errno = EAGAIN;
 			break;
