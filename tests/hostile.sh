@@ -17,7 +17,8 @@
 # As root, the plugin also sends its alerts to a private rsyslogd (in a
 # mount namespace of this test: a tmpfs /dev whose /dev/log is that
 # rsyslogd's socket, as in tests/outputs.sh), and every case checks that
-# syslog received exactly one message per alert, equal to the file's line.
+# syslog received exactly one message per alert ("@cee: " and the file's
+# line), and that rsyslog's mmjsonparse turned it into the same document.
 # Otherwise that part is skipped.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -82,7 +83,7 @@ if [ "$syslog_ok" = 1 ]; then
 		sleep 0.1
 	done
 	if grep -q "hostile-probe" "$tmp/all.log" 2>/dev/null; then
-		args=(--syslog "$tmp/all.log" hostile-test)
+		args=(--syslog "$tmp/all.log" hostile-test "$tmp/parsed.log")
 	else
 		syslog_ok=0; why="the private rsyslogd does not log"
 	fi

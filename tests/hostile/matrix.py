@@ -2,11 +2,13 @@
 # tests/hostile/matrix.py - the bad-input matrix against one long-running plugin
 """The bad-input matrix of issue 8, case after case, into ONE plugin.
 
-Usage: matrix.py PLUGIN WORKDIR [--syslog ALL_LOG IDENT] [--quick]
+Usage: matrix.py PLUGIN WORKDIR [--syslog ALL_LOG IDENT PARSED_LOG]
+                 [--passes N]
 
 One plugin runs in plugin mode (stdin a pipe this script holds open) with
-file output (and syslog when --syslog names the file a private rsyslogd
-writes every message to), no rate limit, proc_fallback off and the smallest
+file output (and syslog with "@cee: " when --syslog names the files where
+a private rsyslogd writes every message and what mmjsonparse made of
+IDENT's messages), no rate limit, proc_fallback off and the smallest
 process table (table_max_entries = 64), so that the table's growth is
 bounded and memory can be compared with a baseline.
 
@@ -116,7 +118,8 @@ class Plugin:
         if syslog:
             lines += ["syslog_ident = " + syslog[1],
                       "syslog_facility = local3",
-                      "syslog_priority = notice"]
+                      "syslog_priority = notice",
+                      "syslog_cee = yes"]
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         os.chmod(self.conf, 0o600)
@@ -819,7 +822,8 @@ def check_alerts(name, got, want, probe_pid):
 
 
 def syslog_alerts(path, ident):
-    """The alerts rsyslogd received as local3.notice from ident."""
+    """The alerts rsyslogd received as local3.notice from ident, without
+    their "@cee: " prefix (a message without it is returned as "")."""
     out = []
     tag = "local3.notice %s[" % ident
     try:
@@ -827,11 +831,20 @@ def syslog_alerts(path, ident):
             for line in f.read().split(b"\n"):
                 line = line.decode("utf-8", "replace")
                 if line.startswith(tag):
-                    out.append(line.split("]: ", 1)[1]
-                               if "]: " in line else "")
+                    msg = line.split("]: ", 1)[1] if "]: " in line else ""
+                    out.append(msg[6:] if msg.startswith("@cee: ") else "")
     except FileNotFoundError:
         pass
     return out
+
+
+def parsed_alerts(path):
+    """What mmjsonparse made of each "@cee: " message, one JSON a line."""
+    try:
+        with open(path, "rb") as f:
+            return [line for line in f.read().split(b"\n") if line]
+    except FileNotFoundError:
+        return []
 
 
 def run_live(binary, work, syslog, passes):
@@ -869,7 +882,8 @@ def run_live(binary, work, syslog, passes):
     base = rss_kb(pl.p.pid)
     print("# baseline VmRSS %d kB after the warm-up (table_entries %s)"
           % (base, st.get("table_entries")), flush=True)
-    nsys = len(syslog_alerts(*syslog)) if syslog else 0
+    nsys = len(syslog_alerts(syslog[0], syslog[1])) if syslog else 0
+    npar = len(parsed_alerts(syslog[2])) if syslog else 0
     peak = {}
     for npass in range(1, passes + 1):
         for title, fn in CASES:
@@ -904,12 +918,12 @@ def run_live(binary, work, syslog, passes):
             if syslog:
                 sl = []
                 for _ in range(200):
-                    sl = syslog_alerts(*syslog)
+                    sl = syslog_alerts(syslog[0], syslog[1])
                     if len(sl) >= nsys + len(got):
                         break
                     time.sleep(0.02)
                 time.sleep(0.05)
-                sl = syslog_alerts(*syslog)
+                sl = syslog_alerts(syslog[0], syslog[1])
                 new = sl[nsys:]
                 nsys = len(sl)
                 try:
@@ -921,6 +935,18 @@ def run_live(binary, work, syslog, passes):
                                  "alerts of the file" %
                                  (len(new), "not JSON" if sdocs is None
                                   else "JSON", len(got)))
+                # mmjsonparse turned each "@cee: " message into the alert
+                par = parsed_alerts(syslog[2])
+                pnew = par[npar:]
+                npar = len(par)
+                try:
+                    pdocs = [json.loads(x) for x in pnew]
+                except ValueError:
+                    pdocs = None
+                if pdocs != got:
+                    probs.append("mmjsonparse gave %d documents, want the "
+                                 "%d alerts of the file" % (len(pnew),
+                                                            len(got)))
             st = st2
             rss = rss_kb(pl.p.pid)
             peak[npass] = rss  # at the end of the pass
@@ -983,7 +1009,7 @@ def main(argv):
     passes = 2
     if "--syslog" in argv:
         i = argv.index("--syslog")
-        syslog = (argv[i + 1], argv[i + 2])
+        syslog = (argv[i + 1], argv[i + 2], argv[i + 3])
     if "--passes" in argv:
         passes = int(argv[argv.index("--passes") + 1])
     run_live(binary, work, syslog, passes)
