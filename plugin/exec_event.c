@@ -252,8 +252,9 @@ static void sb_trim(struct strbuf *b)
 /*
  * Decode a value the kernel logged as an untrusted string: "quoted" text,
  * hex bytes, or the bare word (null). *out points at the decoded string in
- * b, or is NULL for (null) or an absent value; a bare value that is not hex
- * is copied as is. Returns 0, or -1 on ENOMEM.
+ * b, or is NULL for (null), an absent value or a quote never closed (a
+ * record cut short); a bare value that is not hex is copied as is.
+ * Returns 0, or -1 on ENOMEM.
  */
 static int decode_value(struct strbuf *b, const char *raw, char **out)
 {
@@ -265,6 +266,8 @@ static int decode_value(struct strbuf *b, const char *raw, char **out)
 	len = strlen(raw);
 	if (len >= 2 && raw[0] == '"' && raw[len - 1] == '"')
 		return sb_set(b, raw + 1, len - 2, out);
+	if (raw[0] == '"')
+		return 0; /* a quote never closed: a record cut short */
 	if (len > 0 && len % 2 == 0) {
 		if (!sb_reserve(b, len + 1))
 			return -1;

@@ -413,8 +413,16 @@ int input_run(int fd, bool live, struct core *core,
 	 * is still processed, so a restart misses nothing it was sent. */
 	if (stop && live && !eof)
 		input_drain(&in, fd, live, INPUT_STOP_DRAIN, &eof, &rc);
-	if (in.len)
-		input_feed_lines(&in, in.buf, in.len, true);
+	if (in.len && (in.at_bol || !in.skip)) {
+		/* A line cut by the end of the input: nothing says the record
+		 * is whole (auparse would drop it without a word). The rest of
+		 * a line already dropped is not counted twice. */
+		garbage_lines++;
+		log_limited(&lim_garbage,
+			    "input ends inside a line; its last %zu bytes "
+			    "dropped",
+			    in.len);
+	}
 	auparse_flush_feed(in.au);
 	auparse_destroy(in.au);
 	free(in.buf);

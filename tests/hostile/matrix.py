@@ -273,14 +273,13 @@ def c_truncated_line(g):
 
 
 def c_path_cut(g):
-    # KNOWN BUG (plugin/exec_event.c, decode_value; for the lead): dracut's
-    # PATH item 0 cut inside its name (name="/usr/bin/dracut, no closing
-    # quote), then a newline, as a record cut short by a crash. A value
-    # that opens a quote and does not close it is neither quoted text nor
-    # hex: it is unusable, as in an EXECVE record. Without item 0 the exec
-    # is what exe= says, /bin/bash (the interpreter): not a candidate, no
-    # alert. Today the raw text is taken as a relative path: an alert for
-    # executable /root/"/usr/bin/dracut.
+    # dracut's PATH item 0 cut inside its name (name="/usr/bin/dracut, no
+    # closing quote), then a newline, as a record cut short by a crash. A
+    # value that opens a quote and does not close it is neither quoted text
+    # nor hex: it is unusable, as in an EXECVE record (it was once taken as
+    # a relative path: an alert for executable /root/"/usr/bin/dracut).
+    # Without item 0 the exec is what exe= says, /bin/bash (the
+    # interpreter): not a candidate, no alert.
     pb, pd = g.new_pid(), g.new_pid()
     b = g.bash(pb)
     d = g.dracut(pd, pb, "pathcut")
@@ -757,7 +756,7 @@ def c_hidden(g):
 
 CASES = [
     ("a line truncated (then a newline)", c_truncated_line),
-    ("a PATH record cut inside its name [KNOWN BUG: exec_event.c]",
+    ("a PATH record cut inside its name",
      c_path_cut),
     ("an exec whose pid is not a number", c_bad_pid),
     ("events with no EOE", c_no_eoe),
