@@ -157,8 +157,9 @@ static bool one_cwd(const char *p, size_t len)
 	return hit && !memmem(hit + 5, len - (size_t)(hit + 5 - p), " cwd=", 5);
 }
 
-/* Count and report a line that is not an audit record. */
-static void input_garbage(const char *line, size_t len)
+/* Count and report a line dropped because it is not a usable record (why
+ * says what it is). */
+static void input_garbage(const char *line, size_t len, const char *why)
 {
 	int show = len > 40 ? 40 : (int)len;
 	int i;
@@ -171,7 +172,7 @@ static void input_garbage(const char *line, size_t len)
 		    (unsigned char)line[i] >= 0x7f)
 			break;
 	log_limited(&lim_garbage,
-		    "input line %llu is not an audit record, dropped: '%.*s%s'",
+		    "input line dropped, %s (%llu so far): '%.*s%s'", why,
 		    (unsigned long long)garbage_lines, i, line,
 		    i < (int)len ? "..." : "");
 }
@@ -204,15 +205,20 @@ static size_t input_feed_lines(struct input *in, const char *buf, size_t len,
 					     &tlen);
 
 			in->skip = !rec || !wanted_type(type, tlen);
-			if (!in->skip && tlen == 3 &&
-			    memcmp(type, "CWD", 3) == 0 &&
-			    !one_cwd(buf + pos, end - pos))
-				rec = false, in->skip = true;
 			if (!rec && buf[pos] != '#' &&
-			    !(end - pos == 1 && buf[pos] == '\n'))
-				input_garbage(buf + pos, end - pos);
-			else if (rec && in->skip)
+			    !(end - pos == 1 && buf[pos] == '\n')) {
+				input_garbage(buf + pos, end - pos,
+					      "not an audit record");
+			} else if (rec && in->skip) {
 				skipped_records++;
+			} else if (rec && tlen == 3 &&
+				   memcmp(type, "CWD", 3) == 0 &&
+				   !one_cwd(buf + pos, end - pos)) {
+				in->skip = true;
+				input_garbage(buf + pos, end - pos,
+					      "a CWD record without exactly "
+					      "one cwd= field");
+			}
 		}
 		if (in->skip) {
 			if (pos > run)
