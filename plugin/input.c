@@ -186,8 +186,7 @@ static void input_garbage(const char *line, size_t len, const char *why)
  * (unless it is longer than INPUT_MAX_LINE, which is fed, or dropped, in
  * pieces).
  */
-static size_t input_feed_lines(struct input *in, const char *buf, size_t len,
-			       bool eof)
+static size_t input_feed_lines(struct input *in, const char *buf, size_t len)
 {
 	size_t pos = 0, run = 0;
 
@@ -196,7 +195,7 @@ static size_t input_feed_lines(struct input *in, const char *buf, size_t len,
 		const char *type = NULL;
 		size_t end, tlen = 0;
 
-		if (!nl && !eof && len - pos < INPUT_MAX_LINE)
+		if (!nl && len - pos < INPUT_MAX_LINE)
 			break; /* wait for the rest of the line */
 		end = nl ? (size_t)(nl - buf) + 1 : len;
 		if (in->at_bol) {
@@ -311,7 +310,7 @@ static size_t input_drain(struct input *in, int fd, bool live, size_t max,
 		}
 		total += (size_t)n;
 		in->len += (size_t)n;
-		used = input_feed_lines(in, in->buf, in->len, false);
+		used = input_feed_lines(in, in->buf, in->len);
 		memmove(in->buf, in->buf + used, in->len - used);
 		in->len -= used;
 		if (!live)

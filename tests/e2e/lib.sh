@@ -454,3 +454,59 @@ e2e_standin()
 		"$body" >"$path"
 	chmod 0755 "$path"
 }
+
+# e2e_outer NAME "TOOLS" SCRIPT ARGS...: the outer half of an e2e script.
+# Exits 77 (skip) when kernel audit, a tool of TOOLS, mount namespaces or
+# overlays cannot be used here; otherwise runs SCRIPT ARGS again, with
+# E2E_INNER=1, under flock $AUDIT_LOCK in a private mount namespace, where
+# a private tmpfs is mounted on a fresh /run directory (E2E_BASE; outside it
+# stays empty). The inside records what it starts in E2E_PIDFILE, so that
+# this side can stop a daemon that the inside could not (killed). Exits
+# with the inside's status; never returns.
+e2e_outer()
+{
+	local name=$1 tools=$2 script=$3 reason t base pidfile rc what pid
+	shift 3
+	if reason=$(audit_skip_reason nodaemon); then
+		echo "SKIP: $name: $reason"
+		exit 77
+	fi
+	for t in $tools unshare flock mount pgrep; do
+		if ! command -v "$t" >/dev/null 2>&1; then
+			echo "SKIP: $name: $t is not installed"
+			exit 77
+		fi
+	done
+	if ! unshare --mount --propagation private true 2>/dev/null; then
+		echo "SKIP: $name: cannot create a mount namespace"
+		exit 77
+	fi
+	if ! grep -qw overlay /proc/filesystems &&
+	   ! modprobe overlay 2>/dev/null; then
+		echo "SKIP: $name: the kernel has no overlay filesystem"
+		exit 77
+	fi
+	if [ ! -x "$PLUGIN" ]; then
+		echo "$name: no plugin binary at $PLUGIN" >&2
+		exit 1
+	fi
+	PLUGIN=$(cd "$(dirname "$PLUGIN")" && pwd)/$(basename "$PLUGIN")
+	base=$(mktemp -d "/run/audisp-dracut-$name.XXXXXX") || exit 1
+	pidfile=$base.pids
+	: >"$pidfile"
+	E2E_INNER=1 E2E_BASE=$base E2E_PIDFILE=$pidfile PLUGIN=$PLUGIN \
+		flock "$AUDIT_LOCK" unshare --mount --propagation private \
+		bash "$script" "$@"
+	rc=$?
+	while read -r what pid; do
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+			echo "$name: stopping leftover $what (pid $pid)" >&2
+			kill -TERM "$pid" 2>/dev/null
+			[ "$what" = auditd ] && flock "$AUDIT_LOCK" auditctl -D \
+				>/dev/null 2>&1
+		fi
+	done <"$pidfile"
+	rm -f "$pidfile"
+	rmdir "$base" 2>/dev/null || rm -rf --one-file-system "$base"
+	exit $rc
+}

@@ -32,50 +32,7 @@ export top_srcdir PLUGIN
 . "$here/lib.sh"
 
 # ---------------------------------------------------------------- outside
-if [ -z "${RESTART_INNER:-}" ]; then
-	if reason=$(audit_skip_reason nodaemon); then
-		echo "SKIP: restart: $reason"
-		exit 77
-	fi
-	for t in unshare flock mount pgrep rsyslogd; do
-		if ! command -v "$t" >/dev/null 2>&1; then
-			echo "SKIP: restart: $t is not installed"
-			exit 77
-		fi
-	done
-	if ! unshare --mount --propagation private true 2>/dev/null; then
-		echo "SKIP: restart: cannot create a mount namespace"
-		exit 77
-	fi
-	if ! grep -qw overlay /proc/filesystems &&
-	   ! modprobe overlay 2>/dev/null; then
-		echo "SKIP: restart: the kernel has no overlay filesystem"
-		exit 77
-	fi
-	if [ ! -x "$PLUGIN" ]; then
-		echo "restart: no plugin binary at $PLUGIN" >&2
-		exit 1
-	fi
-	PLUGIN=$(cd "$(dirname "$PLUGIN")" && pwd)/$(basename "$PLUGIN")
-	base=$(mktemp -d /run/audisp-dracut-restart.XXXXXX) || exit 1
-	pidfile=$base.pids
-	: >"$pidfile"
-	RESTART_INNER=1 E2E_BASE=$base E2E_PIDFILE=$pidfile PLUGIN=$PLUGIN \
-		flock "$AUDIT_LOCK" unshare --mount --propagation private \
-		bash "$0" "$@"
-	rc=$?
-	while read -r what pid; do
-		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-			echo "restart: stopping leftover $what (pid $pid)" >&2
-			kill -TERM "$pid" 2>/dev/null
-			[ "$what" = auditd ] && flock "$AUDIT_LOCK" auditctl -D \
-				>/dev/null 2>&1
-		fi
-	done <"$pidfile"
-	rm -f "$pidfile"
-	rmdir "$base" 2>/dev/null || rm -rf --one-file-system "$base"
-	exit $rc
-fi
+[ -n "${E2E_INNER:-}" ] || e2e_outer restart "rsyslogd" "$0" "$@"
 
 # ---------------------------------------------------------------- inside
 if reason=$(audit_skip_reason); then

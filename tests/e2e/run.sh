@@ -32,53 +32,7 @@ export top_srcdir PLUGIN
 . "$here/lib.sh"
 
 # ---------------------------------------------------------------- outside
-if [ -z "${E2E_INNER:-}" ]; then
-	if reason=$(audit_skip_reason nodaemon); then
-		echo "SKIP: e2e: $reason"
-		exit 77
-	fi
-	for t in jq perl unshare flock mount pgrep python3; do
-		if ! command -v "$t" >/dev/null 2>&1; then
-			echo "SKIP: e2e: $t is not installed"
-			exit 77
-		fi
-	done
-	if ! unshare --mount --propagation private true 2>/dev/null; then
-		echo "SKIP: e2e: cannot create a mount namespace"
-		exit 77
-	fi
-	if ! grep -qw overlay /proc/filesystems &&
-	   ! modprobe overlay 2>/dev/null; then
-		echo "SKIP: e2e: the kernel has no overlay filesystem"
-		exit 77
-	fi
-	if [ ! -x "$PLUGIN" ]; then
-		echo "e2e: no plugin binary at $PLUGIN" >&2
-		exit 1
-	fi
-	PLUGIN=$(cd "$(dirname "$PLUGIN")" && pwd)/$(basename "$PLUGIN")
-	# The private tmpfs is mounted on this directory inside the namespace;
-	# outside it stays empty. The pid file lets this side stop a daemon
-	# that the inside could not (killed).
-	base=$(mktemp -d /run/audisp-dracut-e2e.XXXXXX) || exit 1
-	pidfile=$base.pids
-	: >"$pidfile"
-	E2E_INNER=1 E2E_BASE=$base E2E_PIDFILE=$pidfile PLUGIN=$PLUGIN \
-		flock "$AUDIT_LOCK" unshare --mount --propagation private \
-		bash "$0" "$@"
-	rc=$?
-	while read -r what pid; do
-		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-			echo "e2e: stopping leftover $what (pid $pid)" >&2
-			kill -TERM "$pid" 2>/dev/null
-			[ "$what" = auditd ] && flock "$AUDIT_LOCK" auditctl -D \
-				>/dev/null 2>&1
-		fi
-	done <"$pidfile"
-	rm -f "$pidfile"
-	rmdir "$base" 2>/dev/null || rm -rf --one-file-system "$base"
-	exit $rc
-fi
+[ -n "${E2E_INNER:-}" ] || e2e_outer e2e "jq perl python3" "$0" "$@"
 
 # ---------------------------------------------------------------- inside
 # Checked again under the lock: another test may have started a daemon.
