@@ -80,15 +80,15 @@ static void on_usr1(int sig)
 }
 
 /* auditd 3.0.9 starts plugins with signals blocked and some ignored:
- * start from a clean slate, then install our handlers. */
+ * start from a clean slate, install our handlers, and only then unblock,
+ * so that a SIGHUP already pending (auditd reloading as it starts us) is
+ * taken by the handler instead of killing the plugin. */
 static void signals_setup(void)
 {
 	struct sigaction sa;
 	sigset_t set;
 	int sig;
 
-	sigemptyset(&set);
-	sigprocmask(SIG_SETMASK, &set, NULL);
 	for (sig = 1; sig < NSIG; sig++) {
 		struct sigaction old;
 
@@ -115,6 +115,8 @@ static void signals_setup(void)
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
 /* Load the configuration named by opts into cfg, with the command line's
@@ -316,6 +318,7 @@ int main(int argc, char **argv)
 		return 1;
 	st.opts = &opts;
 	live = opts.replay == NULL;
+	signals_setup(); /* before anything slow: auditd may signal at once */
 
 	if (load_config(&opts, &st.cfg[0]) < 0)
 		return 1;
@@ -335,7 +338,6 @@ int main(int argc, char **argv)
 		}
 	}
 	umask(077);
-	signals_setup();
 	st.core = core_create(&st.cfg[0], live);
 	if (!st.core) {
 		config_clear(&st.cfg[0]);

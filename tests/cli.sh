@@ -245,4 +245,29 @@ check "SIGHUP applies a new file whole or not at all ($hup_state)" \
 	test "$hup_state" = "rule_version = 1 proc_fallback = yes " -o \
 	"$hup_state" = "rule_version = 7 proc_fallback = no "
 
+# auditd starts its plugins with signals blocked: a SIGHUP already pending
+# then (auditd reloading as it starts the plugin) must reach the handler,
+# not kill the plugin before its handlers are in place.
+printf 'output = file\noutput_file = %s/pending.json\nproc_fallback = no\n' \
+	"$tmp" > "$tmp/pending.conf"
+chmod 600 "$tmp/pending.conf"
+pending=$(python3 - "$PLUGIN" "$tmp/pending.conf" <<'PYEOF'
+import os, signal, subprocess, sys, time
+r, w = os.pipe()
+def blocked_and_pending():
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP])
+    os.kill(os.getpid(), signal.SIGHUP)
+p = subprocess.Popen([sys.argv[1], "-c", sys.argv[2]], stdin=r,
+                     stderr=subprocess.DEVNULL,
+                     preexec_fn=blocked_and_pending)
+os.close(r)
+time.sleep(1)
+alive = p.poll() is None
+os.close(w)
+print("alive" if alive else "dead", p.wait(timeout=10))
+PYEOF
+)
+check "a SIGHUP pending at start-up does not kill the plugin ($pending)" \
+	test "$pending" = "alive 0"
+
 finish
