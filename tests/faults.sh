@@ -82,18 +82,6 @@ trap cleanup EXIT
 
 # ---------------------------------------------------------------- helpers
 
-# wait_for SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds
-wait_for() {
-	local n=$(($1 * 20))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.05
-		n=$((n - 1))
-	done
-	return 1
-}
-
 # pairs FIRST N: N (bash, dracut) pairs, marks FIRST..FIRST+N-1 (gen.py)
 pairs() {
 	python3 "$gen" pairs "$2" "$1"

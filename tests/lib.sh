@@ -210,3 +210,16 @@ if \$programname == "$ident" then {
 }
 EOF
 }
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.05 s until it succeeds;
+# returns 1 if it has not within SECONDS
+wait_for() {
+	local n=$(($1 * 20))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	return 1
+}

@@ -48,18 +48,6 @@ trap cleanup EXIT
 
 # ---------------------------------------------------------------- helpers
 
-# wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds
-wait_for() {
-	local n=$(($1 * 10))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
 # lines FILE: number of lines in FILE (0 when missing)
 lines() {
 	if [ -f "$1" ]; then wc -l < "$1"; else echo 0; fi
