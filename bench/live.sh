@@ -42,6 +42,8 @@ say() { echo "live: $*"; }
 
 # shellcheck source=SCRIPTDIR/../tests/e2e/lib.sh
 . "$top_srcdir/tests/e2e/lib.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$top_srcdir/bench/lib.sh"
 
 if why=$(audit_skip_reason nodaemon); then
 	say "skipped: $why"
@@ -119,7 +121,7 @@ wait_idle() {
 # plugin_entry CONFIG DIR: write DIR/plugins/CONFIG.conf, the plugins.d
 # entry (and what it needs) of CONFIG; nothing for "none"
 plugin_entry() {
-	local c=$1 dir=$2 path args ldir
+	local c=$1 dir=$2 path args
 	case $c in
 	none)
 		return 0
@@ -131,33 +133,7 @@ plugin_entry() {
 	laurel)
 		path=$(command -v laurel)
 		args="--config $dir/laurel.toml"
-		ldir=$dir/laurel
-		mkdir -p "$ldir"
-		if [ -r /etc/laurel/config.toml ]; then
-			# the packaged configuration, private paths
-			sed -e "s|^directory = .*|directory = \"$ldir\"|" \
-			    -e 's|^user = .*|user = "root"|' \
-			    -e 's|^size = .*|size = 100000000000|' \
-			    -e 's|^generations = .*|generations = 2|' \
-			    /etc/laurel/config.toml >"$dir/laurel.toml"
-		else
-			cat >"$dir/laurel.toml" <<EOF
-directory = "$dir/laurel"
-user = "root"
-statusreport-period = 0
-[auditlog]
-file = "audit.log"
-size = 100000000000
-generations = 2
-[transform]
-execve-argv = [ "array" ]
-[enrich]
-pid = true
-execve-env = [ "LD_PRELOAD", "LD_LIBRARY_PATH" ]
-container = true
-script = true
-EOF
-		fi
+		laurel_config "$dir/laurel" root "$dir/laurel.toml" >/dev/null
 		;;
 	dracut)
 		path=$PLUGIN

@@ -29,6 +29,8 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 : "${PLUGIN:=$top_builddir/audisp-dracut}"
 : "${FLOOR:=$top_builddir/bench/floor}"
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$top_srcdir/bench/lib.sh"
 : "${COPIER:=$top_builddir/bench/copier}"
 : "${EXECLOAD:=$top_builddir/bench/execload}"
 : "${CORPUS:=$top_srcdir/../shared/corpus/exec-stream-enriched.txt.xz}"
@@ -148,35 +150,7 @@ chmod 0600 "$tmp/plugin.conf"
 contenders="plugin floor"
 if command -v laurel >/dev/null 2>&1; then
 	contenders="$contenders laurel"
-	mkdir -p "$tmp/laurel"
-	if [ -r /etc/laurel/config.toml ]; then
-		# the packaged configuration, with its directory, user and log
-		# size changed so that it runs here without rotating
-		laurel_conf="/etc/laurel/config.toml, private paths"
-		sed -e "s|^directory = .*|directory = \"$tmp/laurel\"|" \
-		    -e "s|^user = .*|user = \"$(id -un)\"|" \
-		    -e 's|^size = .*|size = 100000000000|' \
-		    -e 's|^generations = .*|generations = 2|' \
-		    /etc/laurel/config.toml >"$tmp/laurel.toml"
-	else
-		laurel_conf="laurel's documented defaults"
-		cat >"$tmp/laurel.toml" <<EOF
-directory = "$tmp/laurel"
-user = "$(id -un)"
-statusreport-period = 0
-[auditlog]
-file = "audit.log"
-size = 100000000000
-generations = 2
-[transform]
-execve-argv = [ "array" ]
-[enrich]
-pid = true
-execve-env = [ "LD_PRELOAD", "LD_LIBRARY_PATH" ]
-container = true
-script = true
-EOF
-	fi
+	laurel_conf=$(laurel_config "$tmp/laurel" "$(id -un)" "$tmp/laurel.toml")
 fi
 
 # timed OUT CMD...: run CMD with this shell's file descriptors and write
