@@ -31,6 +31,7 @@ enum image_source {
 struct image {
 	pid_t pid;
 	pid_t ppid;
+	uint32_t node;	 /* the host it ran on (node.h); 0: this host */
 	int64_t sec;	 /* event time: seconds since the epoch */
 	uint32_t msec;	 /* and milliseconds */
 	/* IMAGE_PACKED: what image_size counts, noted by the copy (0: ask
