@@ -2320,6 +2320,81 @@ START_TEST(test_exception_error_lists)
 }
 END_TEST
 
+/* ------------------------------------------------------------ the pages */
+
+/* Is there a line in [from, to) that starts with a bold macro (.B or .BR)
+ * and then word, followed by a blank, a comma or the line's end? */
+static bool bold_word(const char *from, const char *to, const char *word)
+{
+	const char *s;
+	size_t n = strlen(word);
+
+	for (s = from; s && s < to; s = strchr(s + 1, '\n')) {
+		const char *w = s + 1;
+
+		if (strncmp(w, ".BR ", 4) == 0)
+			w += 4;
+		else if (strncmp(w, ".B ", 3) == 0)
+			w += 3;
+		else
+			continue;
+		if (strncmp(w, word, n) == 0 && strchr(" ,\n", w[n]))
+			return true;
+	}
+	return false;
+}
+
+/* A section of page, from the line that starts with from to the next
+ * line that starts with to. */
+static const char *section(const char *page, const char *from, const char *to,
+			   const char **end)
+{
+	const char *s = strstr(page, from);
+
+	ck_assert_msg(s != NULL, "no '%s' in the page", from);
+	*end = strstr(s + 1, to);
+	ck_assert_msg(*end != NULL, "no '%s' after '%s'", to, from);
+	return s;
+}
+
+/* The pages list what the tables hold: every field an exception may
+ * test, every version, and the default. */
+START_TEST(test_man_lists)
+{
+	char *conf = slurp(TOP_SRCDIR "/man/audisp-dracut.conf.5");
+	char *page = slurp(TOP_SRCDIR "/man/audisp-dracut.8");
+	char *names = strdup(field_rule_names()), *name, *save = NULL;
+	const char *s, *end;
+	char want[128];
+	size_t i;
+
+	ck_assert_ptr_nonnull(conf);
+	ck_assert_ptr_nonnull(page);
+	ck_assert_ptr_nonnull(names);
+	s = section(conf, ".BI exception", ".I operator", &end);
+	for (name = strtok_r(names, ", ", &save); name;
+	     name = strtok_r(NULL, ", ", &save))
+		if (strcmp(name, "or") != 0)
+			ck_assert_msg(bold_word(s, end, name),
+				      "conf(5) does not list %s", name);
+	s = section(conf, ".BI rule_version", ".BI exception", &end);
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		snprintf(want, sizeof(want), "%d", versions[i]);
+		ck_assert_msg(bold_word(s, end, want),
+			      "conf(5) does not list version %s", want);
+	}
+	/* the option: "1 (the default), 7 or 8" */
+	ck_assert_int_eq(versions[0], RULE_VERSION_DEFAULT);
+	snprintf(want, sizeof(want), "of the rule: %d (the default)%s.\n",
+		 RULE_VERSION_DEFAULT, strchr(rule_versions_text(), ','));
+	ck_assert_msg(strstr(page, want) != NULL, "audisp-dracut(8) lacks '%s'",
+		      want);
+	free(names);
+	free(conf);
+	free(page);
+}
+END_TEST
+
 /* Add each of the n tests to tc. */
 static void add_tests(TCase *tc, const TTest *const *tests, size_t n)
 {
@@ -2337,7 +2412,7 @@ static Suite *rule_suite(void)
 		test_versions,	     test_seed_v1,
 		test_seed_v7,	     test_seed_v8,
 		test_seed_tags_v1,   test_tags,
-		test_verdict_names};
+		test_verdict_names,  test_man_lists};
 	const TTest *const exception_tests[] = {
 		test_exception_parse_values, test_exception_error_buffers,
 		test_exceptions_several, test_exception_error_lists};
