@@ -345,6 +345,7 @@ struct rule *rule_create(int version, const struct rule_exception *exc,
 	if (!rule)
 		return NULL;
 	rule->def = def;
+	/* one more counter than clauses: never a request for 0 bytes */
 	rule->excluded =
 		calloc(def->query->nexclusions + 1, sizeof(*rule->excluded));
 	if (!rule->excluded ||
