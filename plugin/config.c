@@ -563,6 +563,8 @@ static unsigned parse_lines(FILE *fp, const char *path, struct config *cfg)
 		if (kw->parse(kw, value, cfg, err, sizeof(err)) < 0) {
 			log_err("%s:%u: %s", path, lineno, err);
 			errors++;
+		} else if (kw->parse == parse_exception) {
+			cfg->exceptions[cfg->nexceptions - 1].line = lineno;
 		}
 	}
 	if (ferror(fp)) {

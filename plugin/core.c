@@ -167,7 +167,7 @@ static void core_candidate(struct core *core, const struct image *img)
 	core->st.candidates++;
 	/* a full copy, valid until the next proctable_parent or insert */
 	parent = proctable_parent(core->table, img);
-	v = rule_eval(core->rule, img, parent);
+	v = rule_eval(core->rule, img, parent, NULL, NULL);
 	switch (v) {
 	case RULE_ALERT:
 		break;

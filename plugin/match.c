@@ -1,6 +1,7 @@
 /* match.c - Elasticsearch EQL comparisons (==, in, like, like~) on C strings */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "match.h"
@@ -92,42 +93,98 @@ bool match_like(const char *pattern, const char *value, bool fold_case)
 	return *p == '\0';
 }
 
+/* The spellings, indexed by enum match_op. */
+static const char *const op_names[MATCH_NOPS] = {
+	[MATCH_EQ] = "==",
+	[MATCH_IN] = "in",
+	[MATCH_LIKE] = "like",
+	[MATCH_ILIKE] = "like~",
+};
+
+/* Room for every spelling with its separator, as match_op_names joins
+ * them. */
+#define OP_NAMES_MAX 64
+
+const char *match_op_name(enum match_op op)
+{
+	return (unsigned)op < MATCH_NOPS ? op_names[op] : "?";
+}
+
+int match_op_lookup(const char *s, size_t len, enum match_op *op)
+{
+	size_t i;
+
+	for (i = 0; i < MATCH_NOPS; i++) {
+		if (strlen(op_names[i]) == len &&
+		    memcmp(op_names[i], s, len) == 0) {
+			*op = (enum match_op)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* What goes before item i of n in "a, b or c". */
+static const char *list_sep(size_t i, size_t n)
+{
+	return i == 0 ? "" : i + 1 == n ? " or " : ", ";
+}
+
+const char *match_op_names(void)
+{
+	static char names[OP_NAMES_MAX];
+	size_t i, len = 0;
+
+	if (names[0])
+		return names;
+	for (i = 0; i < MATCH_NOPS; i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len,
+					"%s%s", list_sep(i, MATCH_NOPS),
+					op_names[i]);
+	return names;
+}
+
 /* One comparison under op; value and pattern are both non-NULL. */
 static bool match_one(enum match_op op, const char *pattern, const char *value)
 {
 	switch (op) {
 	case MATCH_EQ:
+	case MATCH_IN:
 		return strcmp(pattern, value) == 0;
 	case MATCH_LIKE:
 		return match_like(pattern, value, false);
 	case MATCH_ILIKE:
 		return match_like(pattern, value, true);
+	case MATCH_NOPS:
+		break;
 	}
 	return false;
 }
 
-/*
- * true if value matches any of the n patterns under op (a list is an OR).
- * A NULL value, a NULL pattern list or n == 0 match nothing; NULL entries
- * in the list are skipped.
- */
-bool match_value(enum match_op op, const char *const *patterns, size_t n,
-		 const char *value)
+/* The list in order: the first pattern that matches is the one named. */
+bool match_find(enum match_op op, const char *const *patterns, size_t n,
+		const char *value, size_t *which)
 {
 	size_t i;
 
 	if (!value || !patterns)
 		return false;
-	for (i = 0; i < n; i++)
-		if (patterns[i] && match_one(op, patterns[i], value))
+	for (i = 0; i < n; i++) {
+		if (patterns[i] && match_one(op, patterns[i], value)) {
+			if (which)
+				*which = i;
 			return true;
+		}
+	}
 	return false;
 }
 
-/*
- * true if any of the nvalues elements of values matches any pattern. An
- * empty or NULL array matches nothing; NULL elements are skipped.
- */
+bool match_value(enum match_op op, const char *const *patterns, size_t n,
+		 const char *value)
+{
+	return match_find(op, patterns, n, value, NULL);
+}
+
 bool match_array(enum match_op op, const char *const *patterns, size_t n,
 		 char *const *values, size_t nvalues)
 {

@@ -1,7 +1,5 @@
-/* rule.c - the Manual Dracut Execution rule as data, and local exceptions */
-#include <ctype.h>
+/* rule.c - the Manual Dracut Execution rule: versions as data, verdicts */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,14 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "image.h"
 #include "match.h"
 #include "rule.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "rule_exception.h"
+#include "util.h"
 
 /*
- * The query, from the seed (version 1) and the upstream rule (version 7):
+ * The query, as every version writes it:
  *
  *   process where host.os.type == "linux" and event.type == "start" and
  *   event.action in ("exec", "exec_event", "start", "ProcessRollup2") and
@@ -25,75 +24,87 @@
  *        parent.args like~ (...) or parent.command_line like~ "...")
  *
  * host.os.type, event.type and event.action hold for every successful
- * execve or execveat this plugin sees, so they reduce to image.success.
- * Version 6 matched parent.executable with like instead of like~ and added
- * six parents; version 7 changed only the MITRE mapping. Each list is
- * written once: version 1 uses a prefix of the longer one.
+ * execve or execveat this plugin sees, so they reduce to image.success;
+ * process.parent.executable != null is rule_eval's own step. What is left
+ * is the candidate clause and the exclusions, declared below as data.
  */
 
-/* One test of one field: true if the field matches any of the values. */
-struct clause {
-	enum rule_field field;
-	enum match_op op;
-	const char *const *values;
-	size_t nvalues;
+/* A list of strings, and its length: two initializers. */
+#define LIST(...)                                                              \
+	(const char *const[]){__VA_ARGS__},                                    \
+		ARRAY_SIZE(((const char *const[]){__VA_ARGS__}))
+/* A named array, and its length. */
+#define ALL(a) (a), ARRAY_SIZE(a)
+#define PROCESS(id)                                                            \
+	{                                                                      \
+		(id), false                                                    \
+	}
+#define PARENT(id)                                                             \
+	{                                                                      \
+		(id), true                                                     \
+	}
+
+/* The candidate clause and the exclusions of one query. */
+struct query {
+	struct rule_clause candidate;
+	const struct rule_clause *exclusions;
+	size_t nexclusions;
 };
 
-static const char *const process_names[] = {"dracut"};
+#define CLAUSES(...)                                                           \
+	(const struct rule_clause[]){__VA_ARGS__},                             \
+		ARRAY_SIZE(((const struct rule_clause[]){__VA_ARGS__}))
 
-static const char *const parent_executables[] = {
-	/* version 1 */
-	"/usr/lib/kernel/*",
-	"/etc/kernel/install.d/*",
-	"/var/lib/dpkg/info/dracut.postinst",
-	"/tmp/newroot/*",
-	"/usr/lib/module-init-tools/*",
-	/* added in version 6 */
-	"/usr/bin/xargs",
-	"/sbin/dkms",
-	"/sbin/mkinitrd",
-	"/usr/bin/timeout",
-	"/usr/sbin/dkms",
-	"/usr/bin/systemd-inhibit",
-};
-#define PARENT_EXECUTABLES_V1 5
+/* process.name == "dracut", in every version */
+#define DRACUT                                                                 \
+	{                                                                      \
+		PROCESS(FIELD_NAME), MATCH_EQ, LIST("dracut")                  \
+	}
 
+/*
+ * Lists that no version has changed since version 1. Both queries name
+ * them; check_rule compares every version's clauses, value by value,
+ * with that version's own text, so a change here cannot pass unseen.
+ */
 static const char *const parent_names[] = {
 	"dracut-install", "dracut",	    "run-parts", "weak-modules",
 	"mkdumprd",	  "new-kernel-pkg", "sudo",
 };
-
 static const char *const parent_args[] = {
 	"/usr/bin/dracut-rebuild",
 	"/var/tmp/rpm-tmp.*",
 };
-
 static const char *const parent_command_lines[] = {
 	"/bin/sh -c if command -v mkinitcpio*",
 };
 
-/* Every clause must hold for a process to be a candidate. */
-static const struct clause candidate_clauses[] = {
-	{RULE_F_NAME, MATCH_EQ, process_names, ARRAY_SIZE(process_names)},
+/* The query of versions 1 to 5: the seed's. */
+static const struct query query_v1 = {
+	DRACUT,
+	CLAUSES({PARENT(FIELD_EXECUTABLE), MATCH_ILIKE,
+		 LIST("/usr/lib/kernel/*", "/etc/kernel/install.d/*",
+		      "/var/lib/dpkg/info/dracut.postinst", "/tmp/newroot/*",
+		      "/usr/lib/module-init-tools/*")},
+		{PARENT(FIELD_NAME), MATCH_IN, ALL(parent_names)},
+		{PARENT(FIELD_ARGS), MATCH_ILIKE, ALL(parent_args)},
+		{PARENT(FIELD_COMMAND_LINE), MATCH_ILIKE,
+		 ALL(parent_command_lines)}),
 };
 
-/* Any one of these clauses excludes the process (the rule's not (...)). */
-static const struct clause exclusions_v1[] = {
-	{RULE_F_PARENT_EXECUTABLE, MATCH_ILIKE, parent_executables,
-	 PARENT_EXECUTABLES_V1},
-	{RULE_F_PARENT_NAME, MATCH_EQ, parent_names, ARRAY_SIZE(parent_names)},
-	{RULE_F_PARENT_ARGS, MATCH_ILIKE, parent_args, ARRAY_SIZE(parent_args)},
-	{RULE_F_PARENT_COMMAND_LINE, MATCH_ILIKE, parent_command_lines,
-	 ARRAY_SIZE(parent_command_lines)},
-};
-
-static const struct clause exclusions_v7[] = {
-	{RULE_F_PARENT_EXECUTABLE, MATCH_LIKE, parent_executables,
-	 ARRAY_SIZE(parent_executables)},
-	{RULE_F_PARENT_NAME, MATCH_EQ, parent_names, ARRAY_SIZE(parent_names)},
-	{RULE_F_PARENT_ARGS, MATCH_ILIKE, parent_args, ARRAY_SIZE(parent_args)},
-	{RULE_F_PARENT_COMMAND_LINE, MATCH_ILIKE, parent_command_lines,
-	 ARRAY_SIZE(parent_command_lines)},
+/* The query of versions 6 to 8: parent.executable with like, not like~,
+ * and six more parents. */
+static const struct query query_v6 = {
+	DRACUT,
+	CLAUSES({PARENT(FIELD_EXECUTABLE), MATCH_LIKE,
+		 LIST("/usr/lib/kernel/*", "/etc/kernel/install.d/*",
+		      "/var/lib/dpkg/info/dracut.postinst", "/tmp/newroot/*",
+		      "/usr/lib/module-init-tools/*", "/usr/bin/xargs",
+		      "/sbin/dkms", "/sbin/mkinitrd", "/usr/bin/timeout",
+		      "/usr/sbin/dkms", "/usr/bin/systemd-inhibit")},
+		{PARENT(FIELD_NAME), MATCH_IN, ALL(parent_names)},
+		{PARENT(FIELD_ARGS), MATCH_ILIKE, ALL(parent_args)},
+		{PARENT(FIELD_COMMAND_LINE), MATCH_ILIKE,
+		 ALL(parent_command_lines)}),
 };
 
 /* ---------------------------------------------------------------- metadata */
@@ -106,233 +117,225 @@ static const struct clause exclusions_v7[] = {
 	"image that is used to boot the system. Attackers may use `dracut` "   \
 	"to create a custom initramfs image that includes malicious code or "  \
 	"backdoors, allowing them to maintain persistence on the system."
+#define RULE_RISK_SCORE 21 /* Elastic's score for severity "low" */
 
-static const char *const references_v1[] = {
-	"https://www.elastic.co/guide/en/security/current/"
-	"prebuilt-rule-8-17-3-manual-dracut-execution.html",
-};
-
-static const char *const references_v7[] = {
-	"https://github.com/elastic/detection-rules/blob/main/rules/linux/"
-	"persistence_manual_dracut_execution.toml",
-};
+#define GUIDE_8_17_3                                                           \
+	"https://www.elastic.co/guide/en/security/current/"                    \
+	"prebuilt-rule-8-17-3-manual-dracut-execution.html"
+#define RULE_TOML                                                              \
+	"https://github.com/elastic/detection-rules/blob/main/rules/linux/"    \
+	"persistence_manual_dracut_execution.toml"
 
 #define TACTIC(id, name) id, name, "https://attack.mitre.org/tactics/" id "/"
 #define TECHNIQUE(id, name)                                                    \
 	id, name, "https://attack.mitre.org/techniques/" id "/"
 #define NO_SUBTECHNIQUE NULL, NULL, NULL
 
-static const struct rule_threat threats[] = {
-	{TACTIC("TA0003", "Persistence"), TECHNIQUE("T1542", "Pre-OS Boot"),
-	 NO_SUBTECHNIQUE},
-	{TACTIC("TA0002", "Execution"),
-	 TECHNIQUE("T1059", "Command and Scripting Interpreter"), "T1059.004",
-	 "Unix Shell", "https://attack.mitre.org/techniques/T1059/004/"},
-	/* added in version 7 */
-	{TACTIC("TA0005", "Defense Evasion"), TECHNIQUE("T1542", "Pre-OS Boot"),
-	 NO_SUBTECHNIQUE},
-};
-#define THREATS_V1 2
-
-#define META(v, refs, nthr)                                                    \
+#define PERSISTENCE_PRE_OS_BOOT                                                \
 	{                                                                      \
-		.id = RULE_ID, .name = RULE_NAME,                              \
-		.description = RULE_DESCRIPTION, .author = "Elastic",          \
-		.license = "Elastic License v2", .severity = "low",            \
-		.version = (v), .risk_score = 21, .references = (refs),        \
-		.nreferences = ARRAY_SIZE(refs), .threats = threats,           \
-		.nthreats = (nthr),                                            \
+		TACTIC("TA0003", "Persistence"),                               \
+			TECHNIQUE("T1542", "Pre-OS Boot"), NO_SUBTECHNIQUE     \
 	}
+#define EXECUTION_UNIX_SHELL                                                   \
+	{                                                                      \
+		TACTIC("TA0002", "Execution"),                                 \
+			TECHNIQUE("T1059",                                     \
+				  "Command and Scripting Interpreter"),        \
+			"T1059.004", "Unix Shell",                             \
+			"https://attack.mitre.org/techniques/T1059/004/"       \
+	}
+/* TA0005 is "Defense Evasion" up to ATT&CK v18, "Stealth" from v19 on */
+#define TA0005_PRE_OS_BOOT(name)                                               \
+	{                                                                      \
+		TACTIC("TA0005", name), TECHNIQUE("T1542", "Pre-OS Boot"),     \
+			NO_SUBTECHNIQUE                                        \
+	}
+#define THREATS(...)                                                           \
+	(const struct rule_threat[]){__VA_ARGS__},                             \
+		ARRAY_SIZE(((const struct rule_threat[]){__VA_ARGS__}))
 
-/* One version of the rule: its metadata and its exclusions. */
-struct rule_def {
+/* The tags of version 1, as the seed lists them. */
+#define TAGS_V1                                                                \
+	LIST("Domain: Endpoint", "OS: Linux", "Use Case: Threat Detection",    \
+	     "Tactic: Persistence", "Tactic: Execution",                       \
+	     "Data Source: Elastic Endgame", "Data Source: Elastic Defend",    \
+	     "Data Source: Crowdstrike", "Data Source: SentinelOne")
+/* The tags of version 6 on, as the upstream rule file lists them, with
+ * the tactic tags (and version 8's Stealth) where the file has them. */
+#define TAGS_V6(...)                                                           \
+	LIST("Domain: Endpoint", "OS: Linux", "Platform: Linux",               \
+	     "Data Source: Elastic Endgame", "Data Source: Elastic Defend",    \
+	     "Data Source: Crowdstrike", "Data Source: SentinelOne",           \
+	     "Rule Type: Event Correlation (EQL)", __VA_ARGS__,                \
+	     "Resources: Investigation Guide")
+
+/* One version: what the alert says, and the query. */
+struct version {
 	struct rule_meta meta;
-	const struct clause *exclusions;
-	size_t nexclusions;
+	const struct query *query;
 };
 
-static const struct rule_def rule_defs[] = {
-	{META(1, references_v1, THREATS_V1), exclusions_v1,
-	 ARRAY_SIZE(exclusions_v1)},
-	{META(7, references_v7, ARRAY_SIZE(threats)), exclusions_v7,
-	 ARRAY_SIZE(exclusions_v7)},
-};
-
-struct rule {
-	const struct rule_def *def;
-	struct rule_exception *exc; /* nexc local exceptions, owned */
-	size_t nexc;
-};
-
-/* ---------------------------------------------------------------- fields */
-
-/* Field names as exceptions spell them; user.* is an alias of
- * process.user.*. */
-static const struct {
-	const char *name;
-	enum rule_field field;
-} field_names[] = {
-	{"process.executable", RULE_F_EXECUTABLE},
-	{"process.name", RULE_F_NAME},
-	{"process.args", RULE_F_ARGS},
-	{"process.command_line", RULE_F_COMMAND_LINE},
-	{"process.parent.executable", RULE_F_PARENT_EXECUTABLE},
-	{"process.parent.name", RULE_F_PARENT_NAME},
-	{"process.parent.args", RULE_F_PARENT_ARGS},
-	{"process.parent.command_line", RULE_F_PARENT_COMMAND_LINE},
-	{"process.user.name", RULE_F_USER_NAME},
-	{"process.user.id", RULE_F_USER_ID},
-	{"user.name", RULE_F_USER_NAME},
-	{"user.id", RULE_F_USER_ID},
-};
-
-/* Room for the decimal form of any uid_t, with its NUL. */
-#define UID_BUF 24
-
-/*
- * The value of field for proc (or its parent): either one string in *str
- * or an array in *arr and *narr. A missing field leaves both NULL. uidbuf
- * holds the decimal uid for RULE_F_USER_ID, always present, written as the
- * alert writes process.user.id (4294967295 included).
- */
-static void field_get(enum rule_field field, const struct image *proc,
-		      const struct image *parent, char uidbuf[UID_BUF],
-		      const char **str, char *const **arr, size_t *narr)
-{
-	const struct image *img = proc;
-
-	*str = NULL;
-	*arr = NULL;
-	*narr = 0;
-	switch (field) {
-	case RULE_F_PARENT_EXECUTABLE:
-	case RULE_F_PARENT_NAME:
-	case RULE_F_PARENT_ARGS:
-	case RULE_F_PARENT_COMMAND_LINE:
-		img = parent;
-		break;
-	default:
-		break;
+/* The metadata of version v; refs, threats and tags are LIST or THREATS
+ * (each two initializers: the array, then its length). */
+#define DECLARE(v, refs, thr, tg, q)                                           \
+	{                                                                      \
+		.meta = {.id = RULE_ID,                                        \
+			 .name = RULE_NAME,                                    \
+			 .description = RULE_DESCRIPTION,                      \
+			 .author = "Elastic",                                  \
+			 .license = "Elastic License v2",                      \
+			 .severity = "low",                                    \
+			 .version = (v),                                       \
+			 .risk_score = RULE_RISK_SCORE,                        \
+			 .references = refs,                                   \
+			 .threats = thr,                                       \
+			 .tags = tg},                                          \
+		.query = (q)                                                   \
 	}
-	if (!img)
-		return;
-	switch (field) {
-	case RULE_F_EXECUTABLE:
-	case RULE_F_PARENT_EXECUTABLE:
-		*str = img->executable;
-		break;
-	case RULE_F_NAME:
-	case RULE_F_PARENT_NAME:
-		*str = img->name;
-		break;
-	case RULE_F_ARGS:
-	case RULE_F_PARENT_ARGS:
-		if (img->args) {
-			*arr = img->args;
-			*narr = img->argc;
-		}
-		break;
-	case RULE_F_COMMAND_LINE:
-	case RULE_F_PARENT_COMMAND_LINE:
-		*str = img->command_line;
-		break;
-	case RULE_F_USER_NAME:
-		*str = img->user_name;
-		break;
-	case RULE_F_USER_ID:
-		snprintf(uidbuf, UID_BUF, "%lu", (unsigned long)img->uid);
-		*str = uidbuf;
-		break;
-	}
+
+/* Every version this build knows, each declared whole. */
+static const struct version versions[] = {
+	DECLARE(1, LIST(GUIDE_8_17_3),
+		THREATS(PERSISTENCE_PRE_OS_BOOT, EXECUTION_UNIX_SHELL), TAGS_V1,
+		&query_v1),
+	DECLARE(7, LIST(RULE_TOML),
+		THREATS(PERSISTENCE_PRE_OS_BOOT, EXECUTION_UNIX_SHELL,
+			TA0005_PRE_OS_BOOT("Defense Evasion")),
+		TAGS_V6("Tactic: Persistence", "Tactic: Execution"), &query_v6),
+	DECLARE(8, LIST(RULE_TOML),
+		THREATS(PERSISTENCE_PRE_OS_BOOT, EXECUTION_UNIX_SHELL,
+			TA0005_PRE_OS_BOOT("Stealth")),
+		TAGS_V6("Tactic: Persistence", "Tactic: Execution",
+			"Tactic: Stealth"),
+		&query_v6),
+};
+
+/* Room for rule_versions_text: a few digits and a separator each. */
+#define VERSIONS_TEXT_MAX 128
+
+static const struct version *version_find(int v)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(versions); i++)
+		if (versions[i].meta.version == v)
+			return &versions[i];
+	return NULL;
 }
 
-/* true if field of proc/parent matches any of values under op. */
-static bool field_match(enum rule_field field, enum match_op op,
-			const char *const *values, size_t nvalues,
-			const struct image *proc, const struct image *parent)
+bool rule_version_known(int version)
 {
-	char uidbuf[UID_BUF];
-	const char *str;
-	char *const *arr;
-	size_t narr;
-
-	field_get(field, proc, parent, uidbuf, &str, &arr, &narr);
-	if (arr)
-		return match_array(op, values, nvalues, arr, narr);
-	return match_value(op, values, nvalues, str);
+	return version_find(version) != NULL;
 }
 
-static bool clause_match(const struct clause *c, const struct image *proc,
-			 const struct image *parent)
+const char *rule_versions_text(void)
 {
-	return field_match(c->field, c->op, c->values, c->nvalues, proc,
-			   parent);
+	static char text[VERSIONS_TEXT_MAX];
+	size_t i, n = ARRAY_SIZE(versions), len = 0;
+
+	if (text[0])
+		return text;
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%d",
+					i == 0	     ? ""
+					: i + 1 == n ? " or "
+						     : ", ",
+					versions[i].meta.version);
+	return text;
 }
 
-static bool exception_match(const struct rule_exception *e,
-			    const struct image *proc,
-			    const struct image *parent)
+const char *rule_verdict_name(enum rule_verdict v)
 {
-	return field_match(e->field, e->op, (const char *const *)e->values,
-			   e->nvalues, proc, parent);
+	static const char *const names[] = {
+		[RULE_NOT_CANDIDATE] = "not_candidate",
+		[RULE_NO_PARENT] = "no_parent",
+		[RULE_EXCLUDED] = "excluded",
+		[RULE_EXCEPTED] = "excepted",
+		[RULE_ALERT] = "alert",
+	};
+
+	return (unsigned)v < ARRAY_SIZE(names) ? names[v] : "?";
 }
 
 /* ---------------------------------------------------------------- the rule */
 
-static const struct rule_def *rule_def_find(int version)
-{
-	size_t i;
+struct rule {
+	const struct version *def;
+	struct rule_exception *exc; /* nexc local exceptions, owned */
+	size_t nexc;
+	struct rule_clause *exc_tests; /* the exceptions, as clauses */
+	uint64_t stamp;		       /* rule_parent_stamp */
+	uint64_t *excluded;	       /* per exclusion */
+	uint64_t *excepted;	       /* per exception */
+	uint64_t inexact, stale;
+};
 
-	for (i = 0; i < ARRAY_SIZE(rule_defs); i++)
-		if (rule_defs[i].meta.version == version)
-			return &rule_defs[i];
-	return NULL;
+/* FNV-1a, 64 bits: the fingerprint of the parent-side tests. */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * FNV_PRIME;
+	return h;
 }
 
-/* true if version names a rule this build knows (1 or 7). */
-bool rule_version_known(int version)
+/* Fold the list's tag and its parent-side tests into h, each with its
+ * place: the child-side tests and the list's length do not count. */
+static uint64_t hash_tests(uint64_t h, char tag, const struct rule_clause *t,
+			   size_t n)
 {
-	return rule_def_find(version) != NULL;
-}
+	size_t i, k;
 
-/* Deep-copy src into dst; on ENOMEM returns -1 with dst cleared. */
-static int exception_copy(struct rule_exception *dst,
-			  const struct rule_exception *src)
-{
-	size_t i;
-
-	memset(dst, 0, sizeof(*dst));
-	dst->field = src->field;
-	dst->op = src->op;
-	if (src->nvalues == 0)
-		return 0;
-	dst->values = calloc(src->nvalues, sizeof(*dst->values));
-	if (!dst->values)
-		return -1;
-	dst->nvalues = src->nvalues;
-	for (i = 0; i < src->nvalues; i++) {
-		if (!src->values[i])
+	h = hash_bytes(h, &tag, sizeof(tag));
+	for (i = 0; i < n; i++) {
+		if (!t[i].field.parent)
 			continue;
-		dst->values[i] = strdup(src->values[i]);
-		if (!dst->values[i]) {
-			rule_exception_clear(dst);
+		h = hash_bytes(h, &i, sizeof(i));
+		h = hash_bytes(h, &t[i].field.id, sizeof(t[i].field.id));
+		h = hash_bytes(h, &t[i].op, sizeof(t[i].op));
+		h = hash_bytes(h, &t[i].npatterns, sizeof(t[i].npatterns));
+		for (k = 0; k < t[i].npatterns; k++)
+			if (t[i].patterns[k])
+				h = hash_bytes(h, t[i].patterns[k],
+					       strlen(t[i].patterns[k]) + 1);
+	}
+	return h;
+}
+
+/* Copy the exceptions into rule and view each as a clause. */
+static int rule_take_exceptions(struct rule *rule,
+				const struct rule_exception *exc, size_t nexc)
+{
+	size_t i;
+
+	rule->exc = calloc(nexc, sizeof(*rule->exc));
+	rule->exc_tests = calloc(nexc, sizeof(*rule->exc_tests));
+	rule->excepted = calloc(nexc, sizeof(*rule->excepted));
+	if (!rule->exc || !rule->exc_tests || !rule->excepted)
+		return -1;
+	for (i = 0; i < nexc; i++) {
+		struct rule_exception *e = &rule->exc[i];
+
+		if (rule_exception_copy(e, &exc[i]) < 0)
 			return -1;
-		}
+		rule->nexc = i + 1;
+		rule->exc_tests[i] = (struct rule_clause){
+			e->field, e->op, (const char *const *)e->values,
+			e->nvalues};
 	}
 	return 0;
 }
 
-/*
- * Build the rule of the given version (1 or 7) with nexc local exceptions,
- * which are copied: the caller keeps its own. Returns NULL for an unknown
- * version (errno EINVAL) or on ENOMEM; the caller frees it with rule_free.
- */
 struct rule *rule_create(int version, const struct rule_exception *exc,
 			 size_t nexc)
 {
-	const struct rule_def *def = rule_def_find(version);
+	const struct version *def = version_find(version);
 	struct rule *rule;
-	size_t i;
+	uint64_t h;
 
 	if (!def || (nexc && !exc)) {
 		errno = EINVAL;
@@ -342,25 +345,22 @@ struct rule *rule_create(int version, const struct rule_exception *exc,
 	if (!rule)
 		return NULL;
 	rule->def = def;
-	if (nexc) {
-		rule->exc = calloc(nexc, sizeof(*rule->exc));
-		if (!rule->exc) {
-			free(rule);
-			return NULL;
-		}
-		for (i = 0; i < nexc; i++) {
-			if (exception_copy(&rule->exc[i], &exc[i]) < 0) {
-				rule_free(rule);
-				errno = ENOMEM;
-				return NULL;
-			}
-			rule->nexc = i + 1;
-		}
+	/* one more counter than clauses: never a request for 0 bytes */
+	rule->excluded =
+		calloc(def->query->nexclusions + 1, sizeof(*rule->excluded));
+	if (!rule->excluded ||
+	    (nexc && rule_take_exceptions(rule, exc, nexc) < 0)) {
+		rule_free(rule);
+		errno = ENOMEM;
+		return NULL;
 	}
+	h = hash_tests(FNV_OFFSET, 'x', def->query->exclusions,
+		       def->query->nexclusions);
+	h = hash_tests(h, 'e', rule->exc_tests, rule->nexc);
+	rule->stamp = h ? h : 1; /* 0 means "no result" */
 	return rule;
 }
 
-/* Free a rule and its exceptions. rule_free(NULL) is safe. */
 void rule_free(struct rule *rule)
 {
 	size_t i;
@@ -370,367 +370,234 @@ void rule_free(struct rule *rule)
 	for (i = 0; i < rule->nexc; i++)
 		rule_exception_clear(&rule->exc[i]);
 	free(rule->exc);
+	free(rule->exc_tests);
+	free(rule->excluded);
+	free(rule->excepted);
 	free(rule);
 }
 
-/*
- * true if proc qualifies before its parent is looked at: a successful exec
- * whose process.name is "dracut" (case-sensitive). NULL arguments give
- * false.
- */
-bool rule_candidate(const struct rule *rule, const struct image *proc)
-{
-	size_t i;
-
-	if (!rule || !proc || !proc->success)
-		return false;
-	for (i = 0; i < ARRAY_SIZE(candidate_clauses); i++)
-		if (!clause_match(&candidate_clauses[i], proc, NULL))
-			return false;
-	return true;
-}
-
-/*
- * Evaluate the rule on proc and its parent (NULL when unknown): candidate
- * test, then process.parent.executable != null (an empty string exists),
- * then the rule's exclusions, then the local exceptions.
- */
-enum rule_verdict rule_eval(const struct rule *rule, const struct image *proc,
-			    const struct image *parent)
-{
-	size_t i;
-
-	if (!rule_candidate(rule, proc))
-		return RULE_NOT_CANDIDATE;
-	if (!parent || !parent->executable)
-		return RULE_NO_PARENT;
-	for (i = 0; i < rule->def->nexclusions; i++)
-		if (clause_match(&rule->def->exclusions[i], proc, parent))
-			return RULE_EXCLUDED;
-	for (i = 0; i < rule->nexc; i++)
-		if (exception_match(&rule->exc[i], proc, parent))
-			return RULE_EXCEPTED;
-	return RULE_ALERT;
-}
-
-/* The rule's metadata: static data, valid for the life of the program. */
 const struct rule_meta *rule_meta(const struct rule *rule)
 {
 	return rule ? &rule->def->meta : NULL;
 }
 
-/* ------------------------------------------------------------ exceptions */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+const struct rule_clause *rule_clauses(const struct rule *rule, size_t *n)
 {
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	*n = rule->def->query->nexclusions;
+	return rule->def->query->exclusions;
 }
 
-static const char *skip_space(const char *s)
+const struct rule_exception *rule_exceptions(const struct rule *rule, size_t *n)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
+	*n = rule->nexc;
+	return rule->exc;
 }
 
-/* Length of the token at s, up to the next blank or end (for messages). */
-static int token_len(const char *s)
+uint64_t rule_parent_stamp(const struct rule *rule)
 {
-	size_t n = strcspn(s, " \t");
-
-	return n > 60 ? 60 : (int)n;
+	return rule->stamp;
 }
 
-/* Length of the rest of the text at s, capped for messages. */
-static int snip_len(const char *s)
+void rule_counts(const struct rule *rule, struct rule_counts *out)
+{
+	out->excluded = rule->excluded;
+	out->nexcluded = rule->def->query->nexclusions;
+	out->excepted = rule->excepted;
+	out->nexcepted = rule->nexc;
+	out->inexact = rule->inexact;
+	out->stale = rule->stale;
+}
+
+/* ---------------------------------------------------------------- matching */
+
+static uint32_t len32(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n > 60 ? 60 : (int)n;
+	return n < UINT32_MAX ? (uint32_t)n : UINT32_MAX;
 }
 
-/* true if s is a canonical decimal number: digits, no leading zero. */
-static bool is_decimal(const char *s)
+/*
+ * Does test t match img (the process or the parent, whichever t names)?
+ * On a match, hit names the pattern, element and length, and v holds the
+ * field's value.
+ */
+static bool test_image(const struct rule_clause *t, const struct image *img,
+		       struct field_value *v, struct rule_hit *hit)
 {
-	if (!*s || (s[0] == '0' && s[1] != '\0'))
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
+	size_t pat, i;
+
+	field_get(t->field.id, img, v);
+	memset(hit, 0, sizeof(*hit));
+	if (!v->arr) {
+		if (!match_find(t->op, t->patterns, t->npatterns, v->str, &pat))
 			return false;
-	return true;
-}
-
-/* Append v (taken over) to out->values. Returns 0, or -1 on ENOMEM. */
-static int add_value(struct rule_exception *out, char *v)
-{
-	char **nv = realloc(out->values, (out->nvalues + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -1;
-	out->values = nv;
-	out->values[out->nvalues++] = v;
-	return 0;
-}
-
-/*
- * Read the double-quoted value at *sp (which points at the opening quote).
- * A backslash pairs with the byte after it: \" gives a literal quote and
- * every other pair passes through unchanged, so "\*" stays the pattern \*
- * and "\\" the pattern \\. Returns the new string and advances *sp past the
- * closing quote, or NULL (with *sp unchanged) if the quote is unterminated
- * or on ENOMEM (errno says which: EINVAL or ENOMEM).
- */
-static char *read_quoted(const char **sp)
-{
-	const char *s = *sp + 1;
-	char *v, *o;
-
-	v = malloc(strlen(s) + 1);
-	if (!v) {
-		errno = ENOMEM;
-		return NULL;
+		hit->pattern = (uint32_t)pat;
+		hit->len = len32(v->str);
+		return true;
 	}
-	o = v;
-	for (;;) {
-		if (*s == '\0') {
-			free(v);
-			errno = EINVAL;
-			return NULL;
-		}
-		if (*s == '"')
-			break;
-		if (*s == '\\' && s[1] == '"') {
-			*o++ = '"';
-			s += 2;
-		} else if (*s == '\\' && s[1] != '\0') {
-			*o++ = *s++;
-			*o++ = *s++;
-		} else {
-			*o++ = *s++;
+	for (i = 0; i < v->n; i++) {
+		if (match_find(t->op, t->patterns, t->npatterns, v->arr[i],
+			       &pat)) {
+			hit->pattern = (uint32_t)pat;
+			hit->element = (uint32_t)i;
+			hit->len = len32(v->arr[i]);
+			return true;
 		}
 	}
-	*o = '\0';
-	*sp = s + 1;
-	return v;
+	return false;
 }
 
 /*
- * Parse one exception: FIELD OP VALUE..., where FIELD is one of the names
- * in field_names, OP is ==, in, like or like~, and each VALUE is a
- * double-quoted string. Values are separated by blanks, or written as an
- * EQL list: ("a", "b"). == takes exactly one value, the others one or
- * more. Returns 0 with out filled (the caller releases it with
- * rule_exception_clear), or -1 with out cleared and a one-line reason in
- * err (ENOMEM included).
+ * The first of the n tests that matches. A parent-side test is judged by
+ * kept when there is one (it names the first parent-side test that matched
+ * the whole image), else on parent; the others on proc. Returns 1 + its
+ * index with *hit and v filled, or 0.
  */
-int rule_exception_parse(const char *text, struct rule_exception *out,
-			 char *err, size_t errlen)
-{
-	const char *s, *tok, *opname;
-	size_t len, i;
-	bool found = false, list = false;
-	char *v;
-
-	if (!out) {
-		set_err(err, errlen, "internal error: no exception to fill");
-		return -1;
-	}
-	memset(out, 0, sizeof(*out));
-	if (!text) {
-		set_err(err, errlen, "empty exception");
-		return -1;
-	}
-
-	/* the field: letters, digits, '.', '_' */
-	s = skip_space(text);
-	if (!*s) {
-		set_err(err, errlen,
-			"empty exception: expected FIELD OPERATOR "
-			"\"VALUE\"...");
-		return -1;
-	}
-	tok = s;
-	while (isalnum((unsigned char)*s) || *s == '.' || *s == '_')
-		s++;
-	len = (size_t)(s - tok);
-	if (len == 0) {
-		set_err(err, errlen, "expected a field name at '%.*s'",
-			token_len(tok), tok);
-		return -1;
-	}
-	for (i = 0; i < ARRAY_SIZE(field_names); i++) {
-		if (strlen(field_names[i].name) == len &&
-		    memcmp(field_names[i].name, tok, len) == 0) {
-			out->field = field_names[i].field;
-			found = true;
-			break;
-		}
-	}
-	if (!found) {
-		set_err(err, errlen,
-			"unknown field '%.*s' (expected process.executable, "
-			"process.name, process.args, process.command_line, "
-			"process.parent.executable, process.parent.name, "
-			"process.parent.args, process.parent.command_line, "
-			"process.user.name, process.user.id, user.name or "
-			"user.id)",
-			len > 60 ? 60 : (int)len, tok);
-		return -1;
-	}
-
-	/* the operator: everything up to a blank, a quote or a paren */
-	s = skip_space(s);
-	tok = s;
-	while (*s && *s != ' ' && *s != '\t' && *s != '"' && *s != '(')
-		s++;
-	len = (size_t)(s - tok);
-	if (len == 0) {
-		set_err(err, errlen,
-			"missing operator after '%s' (expected ==, in, like "
-			"or like~)",
-			field_names[i].name);
-		return -1;
-	}
-	if (len == 2 && memcmp(tok, "==", 2) == 0) {
-		out->op = MATCH_EQ;
-		opname = "==";
-	} else if (len == 2 && memcmp(tok, "in", 2) == 0) {
-		out->op = MATCH_EQ;
-		opname = "in";
-	} else if (len == 4 && memcmp(tok, "like", 4) == 0) {
-		out->op = MATCH_LIKE;
-		opname = "like";
-	} else if (len == 5 && memcmp(tok, "like~", 5) == 0) {
-		out->op = MATCH_ILIKE;
-		opname = "like~";
-	} else {
-		set_err(err, errlen,
-			"unknown operator '%.*s' (expected ==, in, like or "
-			"like~)",
-			len > 60 ? 60 : (int)len, tok);
-		return -1;
-	}
-
-	/* the values */
-	s = skip_space(s);
-	if (*s == '(') {
-		list = true;
-		s = skip_space(s + 1);
-	}
-	for (;;) {
-		if (*s == '\0' || (list && *s == ')'))
-			break;
-		if (out->nvalues > 0 && !list && *s != '"')
-			break; /* trailing text, reported below */
-		if (out->nvalues > 0 && list) {
-			if (*s != ',') {
-				set_err(err, errlen,
-					"expected ',' or ')' at '%.*s'",
-					token_len(s), s);
-				goto fail;
-			}
-			s = skip_space(s + 1);
-		}
-		if (*s != '"') {
-			if (*s == '\0' || (list && *s == ')'))
-				set_err(err, errlen,
-					"missing value after ',' in the list");
-			else
-				set_err(err, errlen,
-					"expected a double-quoted value at "
-					"'%.*s'",
-					token_len(s), s);
-			goto fail;
-		}
-		tok = s;
-		v = read_quoted(&s);
-		if (!v) {
-			if (errno == ENOMEM)
-				set_err(err, errlen, "out of memory");
-			else
-				set_err(err, errlen,
-					"unterminated quote in value %.*s",
-					snip_len(tok), tok);
-			goto fail;
-		}
-		if (add_value(out, v) < 0) {
-			free(v);
-			set_err(err, errlen, "out of memory");
-			goto fail;
-		}
-		s = skip_space(s);
-	}
-	if (list) {
-		if (*s != ')') {
-			set_err(err, errlen,
-				"missing ')' at the end of the list");
-			goto fail;
-		}
-		s = skip_space(s + 1);
-	}
-	if (*s != '\0') {
-		set_err(err, errlen, "unexpected text after the values: '%.*s'",
-			snip_len(s), s);
-		goto fail;
-	}
-	if (out->nvalues == 0) {
-		set_err(err, errlen, "missing value: '%s' needs %s", opname,
-			strcmp(opname, "==") == 0
-				? "one double-quoted value"
-				: "one or more double-quoted values");
-		goto fail;
-	}
-	if (strcmp(opname, "==") == 0 && out->nvalues != 1) {
-		set_err(err, errlen,
-			"'==' takes exactly one value, got %zu (use 'in' for "
-			"several)",
-			out->nvalues);
-		goto fail;
-	}
-	if (out->field == RULE_F_USER_ID && out->op == MATCH_EQ) {
-		for (i = 0; i < out->nvalues; i++) {
-			if (!is_decimal(out->values[i])) {
-				set_err(err, errlen,
-					"user id '%.60s' is not a decimal "
-					"number without leading zeros",
-					out->values[i]);
-				goto fail;
-			}
-			/* a uid is 32 bits; a larger one never matches */
-			if (strlen(out->values[i]) > 10 ||
-			    strtoull(out->values[i], NULL, 10) > UINT32_MAX) {
-				set_err(err, errlen,
-					"user id '%.60s' is out of range "
-					"(0-4294967295)",
-					out->values[i]);
-				goto fail;
-			}
-		}
-	}
-	return 0;
-fail:
-	rule_exception_clear(out);
-	return -1;
-}
-
-/* Free the values of exc and zero it. Safe on NULL and on a cleared one. */
-void rule_exception_clear(struct rule_exception *exc)
+static size_t first_match(const struct rule_clause *tests, size_t n,
+			  const struct rule_hit *kept, const struct image *proc,
+			  const struct image *parent, struct rule_hit *hit,
+			  struct field_value *v)
 {
 	size_t i;
 
-	if (!exc)
+	for (i = 0; i < n; i++) {
+		const struct rule_clause *t = &tests[i];
+
+		if (t->field.parent && kept) {
+			if (kept->test != i + 1)
+				continue;
+			*hit = *kept;
+			field_get(t->field.id, parent, v);
+			return i + 1;
+		}
+		if (test_image(t, t->field.parent ? parent : proc, v, hit)) {
+			hit->test = (uint32_t)(i + 1);
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* Only the parent-side tests: a NULL process matches none of the others. */
+void rule_parent_eval(const struct rule *rule, const struct image *parent,
+		      struct rule_parent_result *out)
+{
+	const struct query *q = rule->def->query;
+	struct field_value v;
+
+	memset(out, 0, sizeof(*out));
+	out->stamp = rule->stamp;
+	if (!parent)
 		return;
-	for (i = 0; i < exc->nvalues; i++)
-		free(exc->values[i]);
-	free(exc->values);
-	memset(exc, 0, sizeof(*exc));
+	first_match(q->exclusions, q->nexclusions, NULL, NULL, parent,
+		    &out->exclusion, &v);
+	first_match(rule->exc_tests, rule->nexc, NULL, NULL, parent,
+		    &out->exception, &v);
+}
+
+bool rule_candidate(const struct rule *rule, const struct image *proc)
+{
+	struct field_value v;
+	struct rule_hit hit;
+
+	if (!rule || !proc || !proc->success)
+		return false;
+	return test_image(&rule->def->query->candidate, proc, &v, &hit);
+}
+
+const char *rule_decision_value(const struct rule_decision *d)
+{
+	if (d->value)
+		return d->value;
+	return d->num[0] ? d->num : NULL;
+}
+
+/* Name in d the value that hit matched, as v holds the field. A hit from
+ * a kept result names it by place and length, which a cut copy may have
+ * lost. */
+static void name_value(struct rule_decision *d, const struct field_value *v,
+		       const struct rule_hit *hit)
+{
+	const char *s =
+		v->arr ? (hit->element < v->n ? v->arr[hit->element] : NULL)
+		       : v->str;
+
+	if (!s || len32(s) != hit->len || hit->len == UINT32_MAX) {
+		d->value_cut = true;
+		return;
+	}
+	if (s == v->num) {
+		snprintf(d->num, sizeof(d->num), "%s", v->num);
+		return;
+	}
+	d->value = s;
+}
+
+/* Did one of the n tests decide? Fills d from the first that matched. */
+static bool decide(struct rule_decision *d, const struct rule_clause *tests,
+		   size_t n, const struct rule_hit *kept,
+		   const struct image *proc, const struct image *parent)
+{
+	struct field_value v;
+	struct rule_hit hit;
+	size_t i = first_match(tests, n, kept, proc, parent, &hit, &v);
+
+	if (!i--)
+		return false;
+	d->index = i;
+	d->field = tests[i].field;
+	d->op = tests[i].op;
+	d->pattern = tests[i].patterns[hit.pattern];
+	name_value(d, &v, &hit);
+	return true;
+}
+
+/* A kept result is used only when the current tests made it. */
+static const struct rule_parent_result *
+usable(struct rule *rule, const struct image *parent,
+       const struct rule_parent_result *kept, struct rule_decision *d)
+{
+	if (kept && kept->stamp != rule->stamp) {
+		d->stale = true;
+		rule->stale++;
+		kept = NULL;
+	}
+	if (!kept && (parent->flags & IMAGE_COPY_TRUNCATED)) {
+		d->inexact = true;
+		rule->inexact++;
+	}
+	return kept;
+}
+
+enum rule_verdict rule_eval(struct rule *rule, const struct image *proc,
+			    const struct image *parent,
+			    const struct rule_parent_result *kept,
+			    struct rule_decision *d)
+{
+	const struct query *q;
+	struct rule_decision local;
+
+	if (!d)
+		d = &local;
+	memset(d, 0, sizeof(*d));
+	d->version = rule ? rule->def->meta.version : 0;
+	if (!rule_candidate(rule, proc))
+		return d->verdict = RULE_NOT_CANDIDATE;
+	if (!parent || !parent->executable)
+		return d->verdict = RULE_NO_PARENT;
+	q = rule->def->query;
+	kept = usable(rule, parent, kept, d);
+	if (decide(d, q->exclusions, q->nexclusions,
+		   kept ? &kept->exclusion : NULL, proc, parent)) {
+		rule->excluded[d->index]++;
+		return d->verdict = RULE_EXCLUDED;
+	}
+	if (decide(d, rule->exc_tests, rule->nexc,
+		   kept ? &kept->exception : NULL, proc, parent)) {
+		rule->excepted[d->index]++;
+		d->line = rule->exc[d->index].line;
+		return d->verdict = RULE_EXCEPTED;
+	}
+	return d->verdict = RULE_ALERT;
 }

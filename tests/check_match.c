@@ -329,6 +329,112 @@ START_TEST(test_array)
 }
 END_TEST
 
+/* in compares exactly, as == does: it only reads as a list. */
+START_TEST(test_value_in)
+{
+	static const char *const names[] = {"dracut-install", "dracut", "sudo"};
+	static const char *const star[] = {"a*"};
+
+	ck_assert(match_value(MATCH_IN, names, 3, "sudo"));
+	ck_assert(match_value(MATCH_IN, names, 3, "dracut"));
+	ck_assert(!match_value(MATCH_IN, names, 3, "Sudo"));
+	ck_assert(!match_value(MATCH_IN, names, 3, "dracut-"));
+	ck_assert(!match_value(MATCH_IN, star, 1, "abc"));
+	ck_assert(match_value(MATCH_IN, star, 1, "a*"));
+	ck_assert(!match_value(MATCH_IN, names, 3, NULL));
+}
+END_TEST
+
+/* match_find names the first pattern, in the list's order, that matches. */
+static const struct {
+	enum match_op op;
+	const char *value;
+	bool found;
+	size_t which;
+} find_cases[] = {
+	/* the patterns are test_find's pats */
+	{MATCH_LIKE, "/usr/lib/kernel/x", true, 0}, /* all of 0-2 match */
+	{MATCH_LIKE, "/usr/bin/x", true, 1},
+	{MATCH_EQ, "/usr/lib/kernel/x", true, 2}, /* no wildcard in == */
+	{MATCH_IN, "/usr/lib/kernel/x", true, 2},
+	{MATCH_EQ, "/usr/*", true, 1},
+	{MATCH_LIKE, "/opt/x", false, 0},
+	{MATCH_ILIKE, "/opt/x", true, 4}, /* after the NULL entry */
+	{MATCH_ILIKE, "/USR/LIB/KERNEL/", true, 0},
+	{MATCH_IN, "/OPT/*", true, 4},
+};
+
+/* A star pattern each for /usr/lib/kernel and /usr, then an exact path,
+ * a NULL entry and an upper-case star pattern for /OPT. */
+START_TEST(test_find)
+{
+	static const char *const pats[] = {"/usr/lib/kernel/*", "/usr/*",
+					   "/usr/lib/kernel/x", NULL, "/OPT/*"};
+	size_t which = 99;
+	bool found = match_find(find_cases[_i].op, pats, ARRAY_SIZE(pats),
+				find_cases[_i].value, &which);
+
+	ck_assert_msg(found == find_cases[_i].found, "%s %s",
+		      match_op_name(find_cases[_i].op), find_cases[_i].value);
+	if (found)
+		ck_assert_uint_eq(which, find_cases[_i].which);
+	else
+		ck_assert_uint_eq(which, 99); /* left alone */
+	/* which may be NULL, and the answer the same */
+	ck_assert(match_find(find_cases[_i].op, pats, ARRAY_SIZE(pats),
+			     find_cases[_i].value, NULL) == found);
+}
+END_TEST
+
+START_TEST(test_find_nothing)
+{
+	static const char *const pats[] = {"*"};
+	size_t which = 7;
+
+	ck_assert(!match_find(MATCH_LIKE, pats, 1, NULL, &which));
+	ck_assert(!match_find(MATCH_LIKE, NULL, 1, "x", &which));
+	ck_assert(!match_find(MATCH_LIKE, pats, 0, "x", &which));
+	ck_assert_uint_eq(which, 7);
+}
+END_TEST
+
+/* The operators' spellings, both ways. */
+START_TEST(test_op_names)
+{
+	static const struct {
+		const char *name;
+		enum match_op op;
+	} ops[] = {{"==", MATCH_EQ},
+		   {"in", MATCH_IN},
+		   {"like", MATCH_LIKE},
+		   {"like~", MATCH_ILIKE}};
+	static const char *const bad[] = {"",	   "=",	   "!=",     "IN",
+					  "in~",   "LIKE", "like~~", "lik",
+					  "like ", ":"};
+	enum match_op op;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ck_assert_str_eq(match_op_name(ops[i].op), ops[i].name);
+		op = MATCH_NOPS;
+		ck_assert_int_eq(
+			match_op_lookup(ops[i].name, strlen(ops[i].name), &op),
+			0);
+		ck_assert_int_eq(op, ops[i].op);
+	}
+	/* a length shorter than the text: only those bytes count */
+	ck_assert_int_eq(match_op_lookup("like~", 4, &op), 0);
+	ck_assert_int_eq(op, MATCH_LIKE);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ck_assert_msg(match_op_lookup(bad[i], strlen(bad[i]), &op) < 0,
+			      "'%s' accepted", bad[i]);
+	ck_assert_str_eq(match_op_name(MATCH_NOPS), "?");
+	ck_assert_str_eq(match_op_names(), "==, in, like or like~");
+	/* built once: the same text again */
+	ck_assert_ptr_eq(match_op_names(), match_op_names());
+}
+END_TEST
+
 static Suite *match_suite(void)
 {
 	Suite *s = suite_create("match");
@@ -341,6 +447,10 @@ static Suite *match_suite(void)
 	tcase_add_test(tc, test_value_eq);
 	tcase_add_test(tc, test_value_like);
 	tcase_add_test(tc, test_array);
+	tcase_add_test(tc, test_value_in);
+	tcase_add_loop_test(tc, test_find, 0, ARRAY_SIZE(find_cases));
+	tcase_add_test(tc, test_find_nothing);
+	tcase_add_test(tc, test_op_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

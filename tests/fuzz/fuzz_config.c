@@ -112,15 +112,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (!cfg.syslog_ident || !cfg.file_path || !cfg.state_file ||
-	    (cfg.rule_version != 1 && cfg.rule_version != 7) ||
+	    !rule_version_known(cfg.rule_version) ||
 	    (cfg.nexceptions && !cfg.exceptions))
 		abort();
 	rule = rule_create(cfg.rule_version, cfg.exceptions, cfg.nexceptions);
 	if (!rule)
 		abort();
 	for (i = 0; i < NEXECS; i++) {
-		if (rule_candidate(rule, procs[i]))
-			(void)rule_eval(rule, procs[i], parents[i]);
+		struct rule_parent_result kept;
+		struct rule_decision d;
+
+		if (!rule_candidate(rule, procs[i]))
+			continue;
+		/* the decision names what matched, from the same pass */
+		rule_parent_eval(rule, parents[i], &kept);
+		if (rule_eval(rule, procs[i], parents[i], &kept, &d) !=
+			    d.verdict ||
+		    ((d.verdict == RULE_EXCLUDED ||
+		      d.verdict == RULE_EXCEPTED) &&
+		     (!d.pattern || !rule_decision_value(&d))))
+			abort();
 	}
 	rule_free(rule);
 	config_clear(&cfg);
