@@ -47,32 +47,15 @@ int exec_event_init(void);
 void exec_event_fini(void);
 
 /*
- * Parse the current event of au (positioned by auparse at its first record).
- * Fills ev; kind is EXEC_EVENT_OTHER for every event that is not an exec or
- * fork, at almost no cost. Returns 0, or -1 when an exec event is too broken
- * to use (counted in st->malformed and logged with rate limiting); ev then
- * holds nothing to free. Not thread-safe: the parser keeps its buffers from
- * one call to the next (see exec_event_fini).
+ * Parse the current event of au (positioned by auparse at its first record)
+ * into ev. kind is EXEC_EVENT_OTHER for every event that is not an exec or
+ * fork, at almost no cost. st may be NULL; else its counters are added
+ * to. Returns 0, or -1 when an exec event is too broken to use (counted
+ * in st->malformed and logged with rate limiting); ev then holds nothing
+ * to free. Not thread-safe: the parser keeps its buffers from one call to
+ * the next (see exec_event_fini).
  */
 int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
 		     struct exec_event_stats *st);
-
-/*
- * Argument reassembly, exposed for tests: feed each EXECVE field (name and
- * raw value as auparse returns it, quotes or hex included) in record order,
- * then take the arguments. The assembler checks argc and every aN_len.
- */
-struct argv_asm;
-struct argv_asm *argv_asm_new(void);
-void argv_asm_free(struct argv_asm *a);
-/* Returns 0, or -1 for a field that is malformed (it is then ignored and the
- * result marked truncated). */
-int argv_asm_field(struct argv_asm *a, const char *name, const char *value);
-/* Hand over the arguments (*args NULL-terminated, caller frees each and the
- * array; *args may be NULL when *argc is 0). *truncated is set when an
- * argument is missing, short, or failed to decode. Returns 0, or -1 on
- * ENOMEM. Resets the assembler. */
-int argv_asm_take(struct argv_asm *a, char ***args, size_t *argc,
-		  bool *truncated);
 
 #endif /* EXEC_EVENT_H */

@@ -7,6 +7,7 @@
 
 #include <auparse.h>
 
+#include "argv_asm.h"
 #include "exec_event.h"
 #include "image.h"
 #include "log.h"
