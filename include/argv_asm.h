@@ -9,8 +9,30 @@
  * An assembler takes the fields of one exec's EXECVE records (argc=N,
  * aN="text", aN=HEX, aN_len=L, aN[i]=chunk), in any order and across any
  * number of records, and lays out the arguments. It checks argc and every
- * aN_len against what arrived; what could be recovered is still given,
- * marked truncated.
+ * aN_len against what arrived.
+ *
+ * What it gives back when something is missing (the arguments are then
+ * marked truncated):
+ *  - every argument is at its own index: none is ever moved to another;
+ *  - at the first index with nothing usable (an aN, or a whole EXECVE
+ *    record, lost; a value that did not decode), the list ends: the
+ *    arguments after that gap are dropped, not shifted left;
+ *  - an argument whose chunks or aN_len do not check out is the unbroken
+ *    run of bytes from its chunk 0 (a prefix of the real one), in place,
+ *    and the arguments after it are kept.
+ *
+ * Why a gap ends the list: the list kept is then a prefix of the real one,
+ * and its command line a prefix of the real command line. The rule tests
+ * arguments in two ways: whether any argument matches (parent.args like~),
+ * which a shorter list can only fail more often, and the command line
+ * against patterns that end in '*' (parent.command_line like~), which a
+ * prefix matches only if the whole does. A gap can therefore only turn an
+ * exclusion into an alert. Arguments shifted left would make a command
+ * line the process never had, which such a pattern can match (a missed
+ * alert), and would put arguments at indexes they never had. A cut
+ * argument, by contrast, can equal an excluded value that the whole one is
+ * not, as can a cut command line tested for equality: whoever decides on
+ * arguments must not exclude on a truncated list (issue 13, item 4).
  */
 struct argv_asm;
 
@@ -33,9 +55,8 @@ int argv_asm_field(struct argv_asm *a, const char *name, const char *value);
  * Lay out the arguments fed since the last reset, in index order: *args
  * is NULL-terminated (NULL when *argc is 0) and, with its strings, belongs
  * to the assembler until it is next fed, reset or freed. *truncated is set
- * when argc, an aN_len, a chunk or a value did not check out; what could
- * be recovered is still laid out. Returns 0, or -1 on ENOMEM (nothing laid
- * out).
+ * when argc, an aN_len, a chunk or a value did not check out (see above
+ * for what is kept). Returns 0, or -1 on ENOMEM (nothing laid out).
  */
 int argv_asm_collect(struct argv_asm *a, char ***args, size_t *argc,
 		     bool *truncated);

@@ -393,7 +393,7 @@ static int reserve_layout(struct argv_asm *a)
 int argv_asm_collect(struct argv_asm *a, char ***args, size_t *argc,
 		     bool *truncated)
 {
-	size_t nout = 0, i = 0, li = 0, np, expect = 0;
+	size_t nout = 0, i = 0, li = 0, np;
 	bool bad = a->truncated;
 	char **ov, *out;
 
@@ -410,16 +410,18 @@ int argv_asm_collect(struct argv_asm *a, char ***args, size_t *argc,
 		size_t arg = PIECES(a)[i].arg;
 		long long declared = declared_len(a, &li, arg, &bad);
 
-		if (arg != expect)
-			bad = true; /* argument(s) missing before this one */
-		expect = arg + 1;
+		if (arg != nout) {
+			/* a gap: argument nout is lost; the list ends there */
+			bad = true;
+			break;
+		}
 		out = ov[nout++] = a->ob.p + a->ob.len;
 		a->ob.len += build_arg(a, &i, declared, &bad, out) + 1;
 	}
 	ov[nout] = NULL;
-	if (li < NLENS(a))
-		bad = true; /* lengths for arguments never seen */
-	if (a->have_argc ? a->argc != nout || expect != nout : nout || NLENS(a))
+	if (i < np || li < NLENS(a))
+		bad = true; /* pieces after a gap, lengths never used */
+	if (a->have_argc ? a->argc != nout : nout || NLENS(a))
 		bad = true; /* too few or too many, or no count */
 	*args = nout ? ov : NULL;
 	*argc = nout;

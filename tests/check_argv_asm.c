@@ -16,8 +16,9 @@
  * One assembly: the fields fed in order (name, value pairs, NULL after the
  * last), how many of them the assembler must refuse, and the arguments and
  * truncated flag it must give. Every expected list was worked out by hand
- * from the fields: quoted values lose their quotes, hex is decoded, chunks
- * are joined from chunk 0 while unbroken.
+ * from the fields and the rules in argv_asm.h: quoted values lose their
+ * quotes, hex is decoded, chunks are joined from chunk 0 while unbroken,
+ * and the list ends at the first index with nothing usable.
  */
 struct asm_case {
 	const char *what;
@@ -75,9 +76,9 @@ static const struct asm_case cases[] = {
 	  "\"z\"", NULL},
 	 0, true, 3, {"x", "abc", "z"}},
 	/* values that do not decode */
-	{"a non-hex digit: the argument is dropped",
+	{"a non-hex digit: a1 is a gap, y is not moved to index 1",
 	 {"argc", "3", "a0", "\"x\"", "a1", "6G", "a2", "\"y\"", NULL},
-	 1, true, 2, {"x", "y"}},
+	 1, true, 1, {"x"}},
 	{"an odd number of hex digits",
 	 {"argc", "2", "a0", "\"x\"", "a1", "616", NULL},
 	 1, true, 1, {"x"}},
@@ -101,9 +102,9 @@ static const struct asm_case cases[] = {
 	{"more arguments than argc: kept, but flagged",
 	 {"argc", "1", "a0", "\"a\"", "a1", "\"b\"", NULL},
 	 0, true, 2, {"a", "b"}},
-	{"a hole in the middle",
+	{"a hole in the middle: the list ends at a1, c is not moved",
 	 {"argc", "3", "a0", "\"a\"", "a2", "\"c\"", NULL},
-	 0, true, 2, {"a", "c"}},
+	 0, true, 1, {"a"}},
 	{"a huge argc with nothing behind it allocates nothing",
 	 {"argc", "99999", NULL},
 	 0, true, 0, {NULL}},
@@ -126,15 +127,31 @@ static const struct asm_case cases[] = {
 	{"a length for an argument that never came, after",
 	 {"argc", "1", "a0", "\"x\"", "a1_len", "4", NULL},
 	 0, true, 1, {"x"}},
-	{"a length for an argument that never came, before",
+	{"a length for a0, which never came: nothing before the gap",
 	 {"argc", "2", "a0_len", "4", "a1", "\"y\"", NULL},
-	 0, true, 1, {"y"}},
+	 0, true, 0, {NULL}},
 	{"aN_len disagreeing with a whole value",
 	 {"argc", "1", "a0_len", "5", "a0", "\"abc\"", NULL},
 	 0, true, 1, {"abc"}},
 	{"only chunk 1 of a0 came: a0 is the empty run, a1 in place",
 	 {"argc", "2", "a0_len", "4", "a0[1]", "\"cd\"", "a1", "\"y\"", NULL},
 	 0, true, 2, {"", "y"}},
+	/* issue 13, item 7: a part lost, the later arguments never moved */
+	{"a0 lost: nothing is kept",
+	 {"argc", "3", "a1", "\"-c\"", "a2", "\"true\"", NULL},
+	 0, true, 0, {NULL}},
+	{"the middle EXECVE record lost (a2, a3): a4 and a5 dropped",
+	 {"argc", "6", "a0", "\"/bin/sh\"", "a1", "\"-c\"", "a4",
+	  "\"if command -v mkinitcpio\"", "a5", "\"x\"", NULL},
+	 0, true, 2, {"/bin/sh", "-c"}},
+	{"a gap before a split argument drops it whole",
+	 {"argc", "3", "a0", "\"a\"", "a2_len", "4", "a2[0]", "\"bc\"", "a2[1]",
+	  "\"de\"", NULL},
+	 0, true, 1, {"a"}},
+	{"a gap after a split argument keeps it whole",
+	 {"argc", "4", "a0", "\"a\"", "a1_len", "4", "a1[0]", "\"bc\"", "a1[1]",
+	  "\"de\"", "a3", "\"z\"", NULL},
+	 0, true, 2, {"a", "bcde"}},
 };
 /* clang-format on */
 
