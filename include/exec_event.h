@@ -19,6 +19,13 @@ enum exec_event_kind {
 
 struct exec_event {
 	enum exec_event_kind kind;
+	/*
+	 * The host the records came from: the node= they start with (as
+	 * auparse read it for the event), or NULL when they carry none. For
+	 * exec and fork events. Borrowed from auparse: valid until the event
+	 * callback returns.
+	 */
+	const char *node;
 	/* EXEC: owned by the caller after the call; one allocation
 	 * (IMAGE_PACKED), freed with image_free */
 	struct image *image;

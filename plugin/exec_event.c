@@ -822,6 +822,7 @@ static int parse_exec(auparse_state_t *au, struct exec_event *ev,
 int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
 		     struct exec_event_stats *st)
 {
+	const au_event_t *e;
 	struct ev_fields f;
 
 	memset(ev, 0, sizeof(*ev));
@@ -836,6 +837,8 @@ int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
 	f.kind = find_syscall(au, &f);
 	if (f.kind == SC_NONE)
 		return 0;
+	e = auparse_get_timestamp(au);
+	ev->node = e ? e->host : NULL;
 	if (f.kind == SC_EXECVE || f.kind == SC_EXECVEAT)
 		return parse_exec(au, ev, st, &f);
 	return parse_fork(au, ev, st, &f);

@@ -61,9 +61,16 @@ static char *pattern(size_t n)
 	return s;
 }
 
+/* The node names of the events parse_events keeps: auparse's own are
+ * valid only until its next event. */
+#define MAX_KEPT 8
+#define NODE_MAX 512
+static char kept_node[MAX_KEPT][NODE_MAX];
+
 /* Parse every event of text (audit.log lines) with auparse's buffer
- * source; keep the results of the first max events in ev[]. Returns the
- * number of events; rc[] gets each exec_event_parse result. */
+ * source; keep the results of the first max (at most MAX_KEPT) events in
+ * ev[]. Returns the number of events; rc[] gets each exec_event_parse
+ * result. */
 static int parse_events(const char *text, struct exec_event *ev, int *rc,
 			int max, struct exec_event_stats *st)
 {
@@ -71,6 +78,7 @@ static int parse_events(const char *text, struct exec_event *ev, int *rc,
 	int n = 0;
 
 	ck_assert_ptr_nonnull(au);
+	ck_assert_int_le(max, MAX_KEPT);
 	while (auparse_next_event(au) > 0) {
 		struct exec_event tmp;
 		int r = exec_event_parse(au, &tmp, st);
@@ -78,6 +86,11 @@ static int parse_events(const char *text, struct exec_event *ev, int *rc,
 		if (n < max) {
 			ev[n] = tmp;
 			rc[n] = r;
+			if (tmp.node) {
+				ck_assert_uint_lt(strlen(tmp.node), NODE_MAX);
+				strcpy(kept_node[n], tmp.node);
+				ev[n].node = kept_node[n];
+			}
 		} else {
 			image_free(tmp.image);
 		}
@@ -191,6 +204,8 @@ START_TEST(test_event_basic_raw)
 	ck_assert_uint_eq(st.execs, 1);
 	ck_assert_uint_eq(st.malformed, 0);
 	ck_assert_uint_eq(st.args_truncated, 0);
+	/* no node= prefix: no node */
+	ck_assert_ptr_null(ev.node);
 	image_free(img);
 }
 END_TEST
@@ -507,7 +522,44 @@ START_TEST(test_event_enriched_node)
 	ck_assert_str_eq(ev.image->user_name, "alice");
 	ck_assert_uint_eq(ev.image->serial, 15558);
 	ck_assert_uint_eq(ev.image->argc, 1);
+	ck_assert_ptr_nonnull(ev.node);
+	ck_assert_str_eq(ev.node, "web1");
 	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_node)
+{
+	/* a fork from host db2; then one exec whose SYSCALL and EXECVE
+	 * records name different hosts: to auparse, two events */
+	static const char text[] =
+		"node=db2 type=SYSCALL msg=audit(1700000006.250:500): "
+		"arch=c000003e syscall=57 success=yes exit=4321 a0=0 a1=0 a2=0 "
+		"a3=0 items=0 ppid=1 pid=4000 auid=0 uid=0 gid=0 euid=0 suid=0 "
+		"fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"bash\" "
+		"exe=\"/usr/bin/bash\" key=\"fork\"\n"
+		"node=a type=SYSCALL msg=audit(1700000006.300:501): "
+		"arch=c000003e syscall=59 success=yes exit=0 a0=0 a1=0 a2=0 "
+		"a3=0 items=1 ppid=4000 pid=4321 auid=0 uid=0 gid=0 euid=0 "
+		"suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 "
+		"comm=\"id\" exe=\"/usr/bin/id\" key=(null)\n"
+		"node=b type=EXECVE msg=audit(1700000006.300:501): argc=1 "
+		"a0=\"id\"\n";
+	struct exec_event ev[3];
+	struct exec_event_stats st = {0};
+	int rc[3];
+
+	ck_assert_int_eq(parse_events(text, ev, rc, 3, &st), 3);
+	ck_assert_int_eq(ev[0].kind, EXEC_EVENT_FORK);
+	ck_assert_str_eq(ev[0].node, "db2");
+	ck_assert_int_eq(ev[1].kind, EXEC_EVENT_EXEC);
+	ck_assert_str_eq(ev[1].node, "a");
+	/* its EXECVE record is another host's event: no arguments */
+	ck_assert_uint_eq(ev[1].image->argc, 0);
+	ck_assert_uint_ne(ev[1].image->flags & IMAGE_ARGS_TRUNCATED, 0);
+	ck_assert_str_eq(ev[1].image->executable, "/usr/bin/id");
+	ck_assert_int_eq(ev[2].kind, EXEC_EVENT_OTHER);
+	image_free(ev[1].image);
 }
 END_TEST
 
@@ -1076,6 +1128,7 @@ static Suite *exec_event_suite(void)
 	tcase_add_test(te, test_event_no_execve_record);
 	tcase_add_test(te, test_event_execveat);
 	tcase_add_test(te, test_event_enriched_node);
+	tcase_add_test(te, test_event_node);
 	tcase_add_test(te, test_event_reordered_split_args);
 	tcase_add_test(te, test_event_i386_and_quoted_scalars);
 	tcase_add_test(te, test_event_failed_exec);
