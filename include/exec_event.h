@@ -36,6 +36,23 @@ struct exec_event {
 	uint64_t serial;
 };
 
+/* How exec_event_parse may name users. */
+struct exec_event_opts {
+	/*
+	 * false (the default, and what a NULL opts means): a user name comes
+	 * only from the records themselves (ENRICHED: UID= after the 0x1d
+	 * separator), never from this host's user database, which knows
+	 * nothing of another host's uids or of an old log's. true: for the
+	 * events of this host (no node=, or node= equal to local_node), a
+	 * uid the records do not name is looked up here, as auparse does for
+	 * RAW records: for the live plugin only.
+	 */
+	bool local_names;
+	/* the node= name this host's own records carry, or NULL (then only
+	 * records without node= are this host's) */
+	const char *local_node;
+};
+
 struct exec_event_stats {
 	uint64_t events;	 /* events looked at */
 	uint64_t execs;		 /* exec events (any outcome) */
@@ -56,13 +73,14 @@ void exec_event_fini(void);
 /*
  * Parse the current event of au (positioned by auparse at its first record)
  * into ev. kind is EXEC_EVENT_OTHER for every event that is not an exec or
- * fork, at almost no cost. st may be NULL; else its counters are added
- * to. Returns 0, or -1 when an exec event is too broken to use (counted
- * in st->malformed and logged with rate limiting); ev then holds nothing
- * to free. Not thread-safe: the parser keeps its buffers from one call to
- * the next (see exec_event_fini).
+ * fork, at almost no cost. opts may be NULL (names from the records only).
+ * st may be NULL; else its counters are added to. Returns 0, or -1 when an exec
+ * event is too broken to use (counted in st->malformed and logged with rate
+ * limiting); ev then holds nothing to free. Not thread-safe: the parser keeps
+ * its buffers from one call to the next (see exec_event_fini).
  */
 int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
-		     struct exec_event_stats *st);
+		     struct exec_event_stats *st,
+		     const struct exec_event_opts *opts);
 
 #endif /* EXEC_EVENT_H */

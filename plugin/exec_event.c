@@ -284,6 +284,7 @@ struct ev_fields {
 	char *path1; /* PATH item 1: a script's interpreter, as in #! */
 	bool have_path0, have_path1, have_cwd, have_execve;
 	bool syscall_first; /* the SYSCALL record is the event's first */
+	bool local_names;   /* uids may be named by this host (opts) */
 };
 
 /* How a SYSCALL field is read. Types up to SCT_YESNO are stored in struct
@@ -381,17 +382,54 @@ static const struct sc_field *sc_lookup(const char *n)
 	return NULL;
 }
 
-/* img->user_name for the uid field au is on, as auparse names it (for a
- * RAW record, from this host's user database); none for a uid that is
- * unset or unknown. */
-static int user_name(auparse_state_t *au, struct image *img)
+/* The value of the token NAME=value in an ENRICHED record's
+ * interpretations ("ARCH=x86_64 SYSCALL=execve AUID="root" UID=..."), and
+ * its length; NULL when it has none. */
+static const char *interp_value(const char *s, const char *name, size_t *len)
 {
-	const char *s = auparse_interpret_field(au);
+	size_t n = strlen(name);
 
-	if (!s || !*s || !strcmp(s, "unset") || !strcmp(s, "?") ||
-	    !strncmp(s, "unknown(", strlen("unknown(")))
-		return 0;
-	return str_set(EE_USER, s, strlen(s), &img->user_name);
+	while (s && *s) {
+		while (*s == ' ')
+			s++;
+		if (!strncmp(s, name, n) && s[n] == '=') {
+			s += n + 1;
+			*len = strcspn(s, " ");
+			return s;
+		}
+		s = strchr(s, ' ');
+	}
+	return NULL;
+}
+
+/*
+ * img->user_name for the uid field au is on: the name the record itself
+ * carries (ENRICHED: UID= after the separator) or, when f allows it,
+ * auparse's, which for a RAW record asks this host's user database. None
+ * for a uid that is unset or was unknown.
+ */
+static int user_name(auparse_state_t *au, const struct ev_fields *f,
+		     struct image *img)
+{
+	const char *s;
+	char *name;
+	size_t len = 0;
+
+	if (f->local_names) {
+		s = auparse_interpret_field(au);
+		if (s && str_set(EE_USER, s, strlen(s), &img->user_name) < 0)
+			return -1;
+	} else {
+		s = interp_value(auparse_get_record_interpretations(au), "UID",
+				 &len);
+		if (decode_span(EE_USER, s, len, &img->user_name) < 0)
+			return -1;
+	}
+	name = img->user_name;
+	if (name && (!*name || !strcmp(name, "unset") || !strcmp(name, "?") ||
+		     !strncmp(name, "unknown(", strlen("unknown("))))
+		img->user_name = NULL;
+	return 0;
 }
 
 /* Store the value raw of field sf (the field au is on). Returns 0, or -1
@@ -432,7 +470,7 @@ static int sc_store(auparse_state_t *au, struct ev_fields *f, struct image *img,
 			return 0;
 		memcpy(dst, &u32, sizeof(u32));
 		if (sf->type == SCT_UID && !img->user_name)
-			return user_name(au, img);
+			return user_name(au, f, img);
 		return 0;
 	case SCT_STR:
 		if (*(char **)dst)
@@ -820,7 +858,8 @@ static int parse_exec(auparse_state_t *au, struct exec_event *ev,
  * clone or clone3 are read past their SYSCALL record's first fields.
  */
 int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
-		     struct exec_event_stats *st)
+		     struct exec_event_stats *st,
+		     const struct exec_event_opts *opts)
 {
 	const au_event_t *e;
 	struct ev_fields f;
@@ -839,6 +878,10 @@ int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
 		return 0;
 	e = auparse_get_timestamp(au);
 	ev->node = e ? e->host : NULL;
+	f.local_names =
+		opts && opts->local_names &&
+		(!ev->node ||
+		 (opts->local_node && strcmp(ev->node, opts->local_node) == 0));
 	if (f.kind == SC_EXECVE || f.kind == SC_EXECVEAT)
 		return parse_exec(au, ev, st, &f);
 	return parse_fork(au, ev, st, &f);

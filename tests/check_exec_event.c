@@ -61,6 +61,9 @@ static char *pattern(size_t n)
 	return s;
 }
 
+/* The options parse_events passes to exec_event_parse (NULL: defaults). */
+static const struct exec_event_opts *test_opts;
+
 /* The node names of the events parse_events keeps: auparse's own are
  * valid only until its next event. */
 #define MAX_KEPT 8
@@ -81,7 +84,7 @@ static int parse_events(const char *text, struct exec_event *ev, int *rc,
 	ck_assert_int_le(max, MAX_KEPT);
 	while (auparse_next_event(au) > 0) {
 		struct exec_event tmp;
-		int r = exec_event_parse(au, &tmp, st);
+		int r = exec_event_parse(au, &tmp, st, test_opts);
 
 		if (n < max) {
 			ev[n] = tmp;
@@ -193,9 +196,8 @@ START_TEST(test_event_basic_raw)
 	ck_assert_uint_eq(img->argc, 3);
 	ck_assert_str_eq(img->args[2], "/boot/initrd.img");
 	ck_assert_str_eq(img->command_line, "dracut --force /boot/initrd.img");
-	/* uid 0 is root on any host (RAW: auparse asks the host) */
-	ck_assert_ptr_nonnull(img->user_name);
-	ck_assert_str_eq(img->user_name, "root");
+	/* a RAW record names no user, and by default none is looked up */
+	ck_assert_ptr_null(img->user_name);
 	ck_assert_uint_eq(img->flags & ~IMAGE_PACKED, 0);
 	/* one allocation, strings and all */
 	ck_assert_uint_ne(img->flags & IMAGE_PACKED, 0);
@@ -524,6 +526,97 @@ START_TEST(test_event_enriched_node)
 	ck_assert_uint_eq(ev.image->argc, 1);
 	ck_assert_ptr_nonnull(ev.node);
 	ck_assert_str_eq(ev.node, "web1");
+	image_free(ev.image);
+}
+END_TEST
+
+/*
+ * One user-name case: a SYSCALL record (execve, uid and auid as given)
+ * from node (NULL: no node=), with the ENRICHED interpretations enr after
+ * the 0x1d separator (NULL: a RAW record), parsed with opts; the name the
+ * image must carry (NULL: none). Worked out from exec_event.h: names come
+ * from the record's own UID=, or, with local_names and for this host's
+ * events only, from auparse (which calls uid 0 root without asking).
+ */
+struct name_case {
+	const char *node, *uid, *enr;
+	bool local_names;
+	const char *local_node;
+	const char *want;
+};
+
+static const struct name_case name_cases[] = {
+	/* RAW: a name only when this host may name its own uids */
+	{NULL, "0", NULL, false, NULL, NULL},
+	{NULL, "0", NULL, true, NULL, "root"},
+	{"web1", "0", NULL, true, NULL, NULL},
+	{"web1", "0", NULL, true, "web1", "root"},
+	{"web1", "0", NULL, true, "web2", NULL},
+	/* ENRICHED: the record's own UID=, from any host */
+	{NULL, "1000",
+	 "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"alice\"", false, NULL,
+	 "alice"},
+	{"web1", "1000", "AUID=\"bob\" UID=\"alice\" EUID=\"carol\"", true,
+	 NULL, "alice"},
+	{NULL, "1000", "UID=6A6F686E20646F65 GID=\"x\"", false, NULL,
+	 "john doe"},
+	/* AUID=, EUID=, SUID= and FSUID= end in UID= but are not it */
+	{NULL, "1000", "AUID=\"a\" EUID=\"e\" SUID=\"s\" FSUID=\"f\"", false,
+	 NULL, NULL},
+	/* names the source did not know */
+	{NULL, "1000", "UID=\"unknown(1000)\"", false, NULL, NULL},
+	{NULL, "4294967295", "UID=\"unset\"", false, NULL, NULL},
+};
+
+START_TEST(test_event_user_names)
+{
+	const struct name_case *c = &name_cases[_i];
+	struct exec_event_opts opts = {c->local_names, c->local_node};
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "%s%s%stype=SYSCALL msg=audit(1700000010.000:900): "
+		 "arch=c000003e syscall=59 success=yes exit=0 a0=0 a1=0 "
+		 "a2=0 a3=0 items=0 ppid=1 pid=2 auid=%s uid=%s gid=0 "
+		 "euid=%s suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) "
+		 "ses=1 comm=\"x\" exe=\"/bin/x\" key=(null)%s%s\n",
+		 c->node ? "node=" : "", c->node ? c->node : "",
+		 c->node ? " " : "", c->uid, c->uid, c->uid,
+		 c->enr ? "\x1d" : "", c->enr ? c->enr : "");
+	test_opts = &opts;
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	test_opts = NULL;
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	if (c->want) {
+		ck_assert_msg(ev.image->user_name, "case %d: no name, want %s",
+			      _i, c->want);
+		ck_assert_str_eq(ev.image->user_name, c->want);
+	} else {
+		ck_assert_msg(!ev.image->user_name,
+			      "case %d: name %s, want none", _i,
+			      ev.image->user_name);
+	}
+	image_free(ev.image);
+}
+END_TEST
+
+START_TEST(test_event_raw_field_is_no_name)
+{
+	/* a RAW record that spells an ENRICHED field in its body is not
+	 * believed: only what follows the separator is interpretation */
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+
+	ck_assert_int_eq(
+		parse_one("type=SYSCALL msg=audit(1700000010.000:901): "
+			  "arch=c000003e syscall=59 success=yes exit=0 "
+			  "ppid=1 pid=2 uid=1000 UID=\"mallory\" comm=\"x\" "
+			  "exe=\"/bin/x\"\n",
+			  &ev, &st),
+		0);
+	ck_assert_ptr_null(ev.image->user_name);
 	image_free(ev.image);
 }
 END_TEST
@@ -1054,7 +1147,7 @@ static void feed_cb(auparse_state_t *au, auparse_cb_event_t t, void *data)
 
 	if (t != AUPARSE_CB_EVENT_READY)
 		return;
-	if (exec_event_parse(au, &ev, &c->st) == 0 && c->n < 8) {
+	if (exec_event_parse(au, &ev, &c->st, NULL) == 0 && c->n < 8) {
 		c->kinds[c->n] = ev.kind;
 		c->exes[c->n] = ev.image && ev.image->executable
 					? strdup(ev.image->executable)
@@ -1129,6 +1222,9 @@ static Suite *exec_event_suite(void)
 	tcase_add_test(te, test_event_execveat);
 	tcase_add_test(te, test_event_enriched_node);
 	tcase_add_test(te, test_event_node);
+	tcase_add_loop_test(te, test_event_user_names, 0,
+			    (int)(sizeof(name_cases) / sizeof(name_cases[0])));
+	tcase_add_test(te, test_event_raw_field_is_no_name);
 	tcase_add_test(te, test_event_reordered_split_args);
 	tcase_add_test(te, test_event_i386_and_quoted_scalars);
 	tcase_add_test(te, test_event_failed_exec);
