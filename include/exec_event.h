@@ -9,6 +9,7 @@
 
 #include <auparse.h>
 
+#include "exec_path.h"
 #include "image.h"
 
 enum exec_event_kind {
@@ -26,9 +27,22 @@ struct exec_event {
 	 * callback returns.
 	 */
 	const char *node;
-	/* EXEC: owned by the caller after the call; one allocation
-	 * (IMAGE_PACKED), freed with image_free */
+	/*
+	 * EXEC: owned by the caller after the call; one allocation
+	 * (IMAGE_PACKED), freed with image_free. Its executable, name and
+	 * interpreter are chosen as exec_path.h says.
+	 */
 	struct image *image;
+	/*
+	 * EXEC by execveat(2) through a descriptor (enum exec_fd): fd is
+	 * that descriptor (the syscall's a0) in the process that ran the
+	 * exec; EXEC_FD_NONE and -1 otherwise. While the process lives,
+	 * /proc/PID/fd/N may show the directory or file, if the descriptor
+	 * survived the exec (it must, for a script; O_CLOEXEC closes it
+	 * otherwise).
+	 */
+	enum exec_fd fd_kind;
+	int fd;
 	/* FORK: the forking process and the new pid (exit=), with time */
 	pid_t fork_parent, fork_child;
 	int64_t sec;

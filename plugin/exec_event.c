@@ -9,12 +9,12 @@
 
 #include "argv_asm.h"
 #include "exec_event.h"
+#include "exec_path.h"
 #include "log.h"
 #include "util.h"
 
 /* The only file that calls auparse field accessors. */
 
-#define EE_AT_FDCWD (-100)
 #define EE_CLONE_THREAD 0x00010000ULL
 /* Machines (libaudit's MACH_*) the syscall table has room for. */
 #define EE_NMACH 16
@@ -635,65 +635,22 @@ static int nomem(void)
 	return -1;
 }
 
-/*
- * Was this the exec of a #! script? The kernel then logs the script as PATH
- * item 0 and the interpreter named on the #! line as item 1, and rewrites
- * argv to "interpreter [optional-arg] script args...", where script is
- * its own name for the file (asked). A binary reached through a symlink
- * (/bin/sh -> dash) also has exe= differ from item 0, but its argv is the
- * caller's own, so exe= is no interpreter there.
- */
-static bool is_script(const struct image *img, const struct ev_fields *f,
-		      const char *asked)
+/* Name the file the exec ran (exec_path.h), in scratch. */
+static int resolve_executable(struct image *img, const struct ev_fields *f,
+			      struct exec_event *ev)
 {
-	if (!asked || !f->path1 || img->argc < 2)
-		return false;
-	if (strcmp(img->args[0], f->path1) != 0)
-		return false;
-	return strcmp(img->args[1], asked) == 0 ||
-	       (img->argc >= 3 && strcmp(img->args[2], asked) == 0);
-}
+	const struct exec_path_in in = {
+		.path0 = f->path0,
+		.path1 = f->path1,
+		.cwd = f->cwd,
+		.execveat = f->kind == SC_EXECVEAT,
+		.have_dirfd = f->a0.have,
+		/* dirfd is an int, logged as 32 or 64 bits */
+		.dirfd = (int)(int32_t)(uint32_t)f->a0.v,
+	};
 
-/* img->executable: path cleaned (against cwd when given), in scratch, and
- * img->name its basename, as image_set_executable sets them. */
-static int set_executable(struct image *img, const char *path, const char *cwd)
-{
-	struct buf *b = &scratch.str[EE_EXECUTABLE];
-
-	b->len = 0;
-	if (!buf_reserve(b, image_clean_size(path, cwd)))
-		return -1;
-	img->executable = image_clean_into(b->p, path, cwd);
-	img->name = path_base(img->executable);
-	return 0;
-}
-
-/* Choose img->executable and img->interpreter from what the records said. */
-static int resolve_executable(struct image *img, struct ev_fields *f)
-{
-	const char *path = f->path0;
-	bool usable = path && *path;
-
-	/* execveat: a relative name is relative to dirfd, not to cwd */
-	if (usable && path[0] != '/' && f->kind == SC_EXECVEAT &&
-	    !(f->a0.have && (int32_t)(uint32_t)f->a0.v == EE_AT_FDCWD))
-		usable = false;
-	if (usable && path[0] != '/' && !(f->cwd && f->cwd[0] == '/'))
-		usable = false;
-	if (usable) {
-		if (set_executable(img, path, f->cwd) < 0)
-			return -1;
-	} else if (f->success.yes && img->exe && img->exe[0] == '/') {
-		/* no usable PATH: the new image is what exe= names */
-		return set_executable(img, img->exe, NULL);
-	} else if (path && *path) {
-		/* a failed exec keeps the name it tried, as given */
-		if (set_executable(img, path, NULL) < 0)
-			return -1;
-	}
-	if (f->success.yes && img->exe && is_script(img, f, path))
-		img->interpreter = img->exe;
-	return 0;
+	return exec_path_resolve(img, &in, &scratch.str[EE_EXECUTABLE],
+				 &ev->fd_kind, &ev->fd);
 }
 
 static void set_time(auparse_state_t *au, struct exec_event *ev,
@@ -785,7 +742,7 @@ static int read_records(auparse_state_t *au, struct ev_fields *f,
  * (*why says how).
  */
 static int read_exec(auparse_state_t *au, struct ev_fields *f,
-		     struct image *img, const char **why)
+		     struct exec_event *ev, struct image *img, const char **why)
 {
 	bool trunc;
 
@@ -812,7 +769,7 @@ static int read_exec(auparse_state_t *au, struct ev_fields *f,
 	img->syscall = (int)f->nr;
 	img->source = IMAGE_SRC_STREAM;
 	img->cwd = f->cwd;
-	if (resolve_executable(img, f) < 0)
+	if (resolve_executable(img, f, ev) < 0)
 		return -1;
 	if (f->success.yes && !img->executable) {
 		*why = "neither a PATH name nor exe=";
@@ -833,16 +790,21 @@ static int parse_exec(auparse_state_t *au, struct exec_event *ev,
 	if (!scratch.args && !(scratch.args = argv_asm_new()))
 		return nomem();
 	memset(&img, 0, sizeof(img));
-	rc = read_exec(au, f, &img, &why);
+	rc = read_exec(au, f, ev, &img, &why);
 	if (rc > 0) {
 		scratch_trim();
+		ev->fd = -1;
+		ev->fd_kind = EXEC_FD_NONE;
 		return malformed(st, auparse_get_timestamp(au), why);
 	}
 	/* one allocation, command_line built from the arguments */
 	out = rc < 0 ? NULL : image_copy(&img, 0);
 	scratch_trim();
-	if (!out)
+	if (!out) {
+		ev->fd = -1;
+		ev->fd_kind = EXEC_FD_NONE;
 		return nomem();
+	}
 	/* the copy's name must point into the copy's executable */
 	out->name = path_base(out->executable);
 	if (st && (out->flags & IMAGE_ARGS_TRUNCATED))
@@ -865,6 +827,7 @@ int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
 	struct ev_fields f;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->fd = -1;
 	if (st)
 		st->events++;
 	if (!au)

@@ -423,6 +423,103 @@ START_TEST(test_event_execveat)
 	/* exe= differs (bin/x is a link to tool) but argv was not rewritten
 	 * to an interpreter's: no script, so no interpreter */
 	ck_assert_ptr_null(ev.image->interpreter);
+	ck_assert_int_eq(ev.fd_kind, EXEC_FD_NONE);
+	ck_assert_int_eq(ev.fd, -1);
+	image_free(ev.image);
+}
+END_TEST
+
+/*
+ * One execveat(2) through a descriptor, shaped as tests/fixtures/
+ * execveat-raw.log records them: a0 (hex), PATH item 0's name, success,
+ * exe=, the EXECVE arguments and PATH item 1 (NULL: only the loader). The
+ * executable, name, interpreter and descriptor it must give were worked
+ * out by hand from exec_path.h's rules.
+ */
+struct fd_case {
+	const char *what, *a0, *name, *success, *exe, *execve, *path1;
+	const char *executable, *img_name, *interpreter;
+	enum exec_fd kind;
+	int fd;
+};
+
+static const struct fd_case fd_cases[] = {
+	{"a #! script by dirfd: the kernel's /dev/fd/N/NAME", "4", "dracut",
+	 "yes", "/usr/bin/bash",
+	 "argc=4 a0=\"/bin/bash\" a1=\"-p\" a2=\"/dev/fd/4/dracut\" "
+	 "a3=\"--help\"",
+	 "/bin/bash", "/dev/fd/4/dracut", "dracut", "/usr/bin/bash",
+	 EXEC_FD_DIR, 4},
+	{"#!/bin/sh with the script as argv[1]", "5", "build-initrd", "yes",
+	 "/usr/bin/dash", "argc=2 a0=\"/bin/sh\" a1=\"/dev/fd/5/build-initrd\"",
+	 "/bin/sh", "/dev/fd/5/build-initrd", "build-initrd", "/usr/bin/dash",
+	 EXEC_FD_DIR, 5},
+	{"a binary by dirfd: exe=, which ends in NAME", "4", "true", "yes",
+	 "/usr/bin/true", "argc=1 a0=\"true\"", NULL, "/usr/bin/true", "true",
+	 NULL, EXEC_FD_DIR, 4},
+	{"a binary reached through a link: NAME must stay the name", "4",
+	 "dracut", "yes", "/opt/real/mkinitrd", "argc=1 a0=\"dracut\"", NULL,
+	 "/dev/fd/4/dracut", "dracut", NULL, EXEC_FD_DIR, 4},
+	{"fexecve of a #! script: nothing names the file", "6", "", "yes",
+	 "/usr/bin/bash",
+	 "argc=4 a0=\"/bin/bash\" a1=\"-p\" a2=\"/dev/fd/6\" "
+	 "a3=\"--help\"",
+	 "/bin/bash", "/dev/fd/6", "6", "/usr/bin/bash", EXEC_FD_FILE, 6},
+	{"fexecve of a binary: exe= is the file", "3", "", "yes",
+	 "/usr/bin/true", "argc=1 a0=\"true\"", NULL, "/usr/bin/true", "true",
+	 NULL, EXEC_FD_FILE, 3},
+	{"a failed exec by dirfd: exe= is the caller's", "5", "dracut", "no",
+	 "/usr/bin/dracut", "argc=1 a0=\"dracut\"", NULL, "/dev/fd/5/dracut",
+	 "dracut", NULL, EXEC_FD_DIR, 5},
+	{"no lexical cleaning across a descriptor", "3", "../x", "yes",
+	 "/usr/bin/bash", "argc=2 a0=\"/bin/sh\" a1=\"/dev/fd/3/../x\"",
+	 "/bin/sh", "/dev/fd/3/../x", "x", "/usr/bin/bash", EXEC_FD_DIR, 3},
+	{"AT_FDCWD as 32 bits: relative to cwd", "ffffff9c", "bin/x", "yes",
+	 "/home/bin/x", "argc=1 a0=\"x\"", NULL, "/home/bin/x", "x", NULL,
+	 EXEC_FD_NONE, -1},
+	{"an absolute name ignores the descriptor", "4", "/usr/bin/id", "yes",
+	 "/usr/bin/id", "argc=1 a0=\"id\"", NULL, "/usr/bin/id", "id", NULL,
+	 EXEC_FD_NONE, -1},
+};
+
+START_TEST(test_event_execveat_fd)
+{
+	const struct fd_case *c = &fd_cases[_i];
+	struct exec_event_stats st = {0};
+	struct exec_event ev;
+	char text[2048], p1[256] = "";
+
+	if (c->path1)
+		snprintf(p1, sizeof(p1),
+			 "type=PATH msg=audit(1796399872.966:70712): item=1 "
+			 "name=\"%s\" inode=2 dev=fe:00 mode=0100755 ouid=0 "
+			 "ogid=0 rdev=00:00 nametype=NORMAL\n",
+			 c->path1);
+	snprintf(text, sizeof(text),
+		 "type=SYSCALL msg=audit(1796399872.966:70712): arch=c000003e "
+		 "syscall=322 success=%s exit=0 a0=%s a1=557869c1e03f "
+		 "a2=7ffc61f52b80 a3=7ffc61f52cd8 items=3 ppid=3933 pid=3934 "
+		 "auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 "
+		 "fsgid=0 tty=(none) ses=2 comm=\"x\" exe=\"%s\" key=(null)\n"
+		 "type=EXECVE msg=audit(1796399872.966:70712): %s\n"
+		 "type=CWD msg=audit(1796399872.966:70712): cwd=\"/home\"\n"
+		 "type=PATH msg=audit(1796399872.966:70712): item=0 "
+		 "name=\"%s\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 "
+		 "rdev=00:00 nametype=NORMAL\n%s",
+		 c->success, c->a0, c->exe, c->execve, c->name, p1);
+	ck_assert_int_eq(parse_one(text, &ev, &st), 0);
+	ck_assert_int_eq(ev.kind, EXEC_EVENT_EXEC);
+	ck_assert_msg(!strcmp(ev.image->executable, c->executable),
+		      "%s: executable %s, want %s", c->what,
+		      ev.image->executable, c->executable);
+	ck_assert_str_eq(ev.image->name, c->img_name);
+	if (c->interpreter)
+		ck_assert_pstr_eq(ev.image->interpreter, c->interpreter);
+	else
+		ck_assert_msg(!ev.image->interpreter, "%s: interpreter %s",
+			      c->what, ev.image->interpreter);
+	ck_assert_int_eq(ev.fd_kind, c->kind);
+	ck_assert_int_eq(ev.fd, c->fd);
 	image_free(ev.image);
 }
 END_TEST
@@ -1220,6 +1317,8 @@ static Suite *exec_event_suite(void)
 	tcase_add_test(te, test_event_no_path);
 	tcase_add_test(te, test_event_no_execve_record);
 	tcase_add_test(te, test_event_execveat);
+	tcase_add_loop_test(te, test_event_execveat_fd, 0,
+			    (int)(sizeof(fd_cases) / sizeof(fd_cases[0])));
 	tcase_add_test(te, test_event_enriched_node);
 	tcase_add_test(te, test_event_node);
 	tcase_add_loop_test(te, test_event_user_names, 0,
