@@ -51,8 +51,6 @@ static struct log_limit lim_nomem = LOG_LIMIT_INIT;
 
 static int sc_index_build(void);
 
-/* Look up the exec and fork syscall numbers of every machine libaudit knows
- * (x86_64 and i386 at least). */
 int exec_event_init(void)
 {
 	static const int machines[] = {
@@ -243,7 +241,6 @@ static void scratch_trim(void)
 	argv_asm_reset(scratch.args);
 }
 
-/* Give back every buffer kept between events. */
 void exec_event_fini(void)
 {
 	size_t i;
