@@ -9,6 +9,7 @@
 
 #include <auparse.h>
 
+#include "exec_path.h"
 #include "image.h"
 
 enum exec_event_kind {
@@ -19,14 +20,51 @@ enum exec_event_kind {
 
 struct exec_event {
 	enum exec_event_kind kind;
-	/* EXEC: owned by the caller after the call; one allocation
-	 * (IMAGE_PACKED), freed with image_free */
+	/*
+	 * The host the records came from: the node= they start with (as
+	 * auparse read it for the event), or NULL when they carry none. For
+	 * exec and fork events. Borrowed from auparse: valid until the event
+	 * callback returns.
+	 */
+	const char *node;
+	/*
+	 * EXEC: owned by the caller after the call; one allocation
+	 * (IMAGE_PACKED), freed with image_free. Its executable, name and
+	 * interpreter are chosen as exec_path.h says.
+	 */
 	struct image *image;
+	/*
+	 * EXEC by execveat(2) through a descriptor (enum exec_fd): fd is
+	 * that descriptor (the syscall's a0) in the process that ran the
+	 * exec; EXEC_FD_NONE and -1 otherwise. While the process lives,
+	 * /proc/PID/fd/N may show the directory or file, if the descriptor
+	 * survived the exec (it must, for a script; O_CLOEXEC closes it
+	 * otherwise).
+	 */
+	enum exec_fd fd_kind;
+	int fd;
 	/* FORK: the forking process and the new pid (exit=), with time */
 	pid_t fork_parent, fork_child;
 	int64_t sec;
 	uint32_t msec;
 	uint64_t serial;
+};
+
+/* How exec_event_parse may name users. */
+struct exec_event_opts {
+	/*
+	 * false (the default, and what a NULL opts means): a user name comes
+	 * only from the records themselves (ENRICHED: UID= after the 0x1d
+	 * separator), never from this host's user database, which knows
+	 * nothing of another host's uids or of an old log's. true: for the
+	 * events of this host (no node=, or node= equal to local_node), a
+	 * uid the records do not name is looked up here, as auparse does for
+	 * RAW records: for the live plugin only.
+	 */
+	bool local_names;
+	/* the node= name this host's own records carry, or NULL (then only
+	 * records without node= are this host's) */
+	const char *local_node;
 };
 
 struct exec_event_stats {
@@ -47,32 +85,16 @@ int exec_event_init(void);
 void exec_event_fini(void);
 
 /*
- * Parse the current event of au (positioned by auparse at its first record).
- * Fills ev; kind is EXEC_EVENT_OTHER for every event that is not an exec or
- * fork, at almost no cost. Returns 0, or -1 when an exec event is too broken
- * to use (counted in st->malformed and logged with rate limiting); ev then
- * holds nothing to free. Not thread-safe: the parser keeps its buffers from
- * one call to the next (see exec_event_fini).
+ * Parse the current event of au (positioned by auparse at its first record)
+ * into ev. kind is EXEC_EVENT_OTHER for every event that is not an exec or
+ * fork, at almost no cost. opts may be NULL (names from the records only).
+ * st may be NULL; else its counters are added to. Returns 0, or -1 when an exec
+ * event is too broken to use (counted in st->malformed and logged with rate
+ * limiting); ev then holds nothing to free. Not thread-safe: the parser keeps
+ * its buffers from one call to the next (see exec_event_fini).
  */
 int exec_event_parse(auparse_state_t *au, struct exec_event *ev,
-		     struct exec_event_stats *st);
-
-/*
- * Argument reassembly, exposed for tests: feed each EXECVE field (name and
- * raw value as auparse returns it, quotes or hex included) in record order,
- * then take the arguments. The assembler checks argc and every aN_len.
- */
-struct argv_asm;
-struct argv_asm *argv_asm_new(void);
-void argv_asm_free(struct argv_asm *a);
-/* Returns 0, or -1 for a field that is malformed (it is then ignored and the
- * result marked truncated). */
-int argv_asm_field(struct argv_asm *a, const char *name, const char *value);
-/* Hand over the arguments (*args NULL-terminated, caller frees each and the
- * array; *args may be NULL when *argc is 0). *truncated is set when an
- * argument is missing, short, or failed to decode. Returns 0, or -1 on
- * ENOMEM. Resets the assembler. */
-int argv_asm_take(struct argv_asm *a, char ***args, size_t *argc,
-		  bool *truncated);
+		     struct exec_event_stats *st,
+		     const struct exec_event_opts *opts);
 
 #endif /* EXEC_EVENT_H */

@@ -239,12 +239,14 @@ void core_auparse_cb(auparse_state_t *au, auparse_cb_event_t type,
 		     void *user_data)
 {
 	struct core *core = user_data;
+	/* only the live plugin may name this host's uids from its passwd */
+	const struct exec_event_opts opts = {.local_names = core->live};
 	struct exec_event ev;
 
 	if (type != AUPARSE_CB_EVENT_READY)
 		return;
 	core->st.events++;
-	if (exec_event_parse(au, &ev, &core->ev) < 0) {
+	if (exec_event_parse(au, &ev, &core->ev, &opts) < 0) {
 		core->st.parse_errors++;
 		return;
 	}

@@ -19,12 +19,15 @@ PLUGIN=${PLUGIN:-$top_srcdir/audisp-dracut}
 fixdir=$top_srcdir/tests/fixtures
 
 # The fields a fixture is about: the process and its parent, as the rule and
-# an analyst see them, the exec's audit serial, and where the parent's
-# details came from (stream: its execve; fork: a clone seen in the stream). The rest of the document is the alert module's and is
-# checked by its own golden tests.
+# an analyst see them, the exec's audit serial, where the parent's details
+# came from (stream: its execve; fork: a clone seen in the stream), and the
+# user name, which only the log itself may give in a replay (ENRICHED
+# records carry it; RAW ones do not). The rest of the document is the alert
+# module's and is checked by its own golden tests.
 PROJECTION='{
 	"@timestamp": .["@timestamp"],
 	auditd: {sequence: .auditd.sequence},
+	user: {name: .user.name},
 	audisp_dracut: {process: {parent: {
 		source: .audisp_dracut.process.parent.source
 	}}},

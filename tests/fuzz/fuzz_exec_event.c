@@ -7,6 +7,7 @@
 
 #include <auparse.h>
 
+#include "argv_asm.h"
 #include "exec_event.h"
 #include "image.h"
 #include "log.h"
@@ -63,7 +64,7 @@ static void event_cb(auparse_state_t *au, auparse_cb_event_t t, void *data)
 
 	if (t != AUPARSE_CB_EVENT_READY)
 		return;
-	if (exec_event_parse(au, &ev, &stats) < 0) {
+	if (exec_event_parse(au, &ev, &stats, NULL) < 0) {
 		if (ev.image || ev.kind != EXEC_EVENT_OTHER)
 			abort(); /* -1 must leave nothing to free */
 		return;

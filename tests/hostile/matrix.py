@@ -553,17 +553,18 @@ c_missing_chunk = argv_case(
     lambda m: ['argc=4 %s a3_len=12' % BASE, "a3[0]=414141",
                "a3[2]=434343"],
     lambda m: DRACUT_ARGS + ["AAA"])
-# a2 odd-length hex: dropped, so a3 moves up (args_count 3), truncated
+# a2 odd-length hex: a gap, so the list ends there (args_count 2): a3 is
+# never moved to index 2 (issue 13, item 7), truncated
 c_odd_hex = argv_case(
     "odd-hex",
     lambda m: ['argc=4 a0="/bin/bash" a1="/usr/bin/dracut" a2=%s a3="%s"'
                % (HEX_FORCE[:-1], m)],
-    lambda m: DRACUT_ARGS[:2] + [m])
+    lambda m: DRACUT_ARGS[:2])
 c_bad_hex = argv_case(
     "bad-hex",
     lambda m: ['argc=4 a0="/bin/bash" a1="/usr/bin/dracut" a2=%s a3="%s"'
                % ("ZZ" * 7, m)],
-    lambda m: DRACUT_ARGS[:2] + [m])
+    lambda m: DRACUT_ARGS[:2])
 # a negative or huge length: the length is rejected; the chunk is kept
 c_negative_len = argv_case(
     "negative-len",
