@@ -128,7 +128,7 @@ START_TEST(test_defaults)
 	struct config cfg;
 
 	ck_assert_int_eq(config_defaults(&cfg), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	ck_assert_str_eq(cfg.file_path, "/var/log/audisp-dracut/alerts.json");
 	ck_assert_str_eq(cfg.syslog_ident, "audisp-dracut");
 	ck_assert_int_eq(cfg.syslog_facility, LOG_AUTHPRIV);
@@ -159,7 +159,7 @@ START_TEST(test_missing_file)
 
 	snprintf(path, sizeof(path), "%s/nonexistent.conf", tmpdir);
 	ck_assert_int_eq(load_capture(path, false, &cfg), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	ck_assert_uint_eq(cfg.rate_limit_alerts, 100);
 	ck_assert_str_eq(messages, "");
 	config_clear(&cfg);
@@ -198,8 +198,8 @@ START_TEST(test_every_key_good)
 		   "   # indented comment\n");
 	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s", messages);
 	ck_assert_str_eq(messages, "");
-	ck_assert_uint_eq(cfg.outputs,
-			  OUTPUT_FILE | OUTPUT_STDOUT | OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_FILE) | OUT_BIT(OUT_STDOUT) |
+					       OUT_BIT(OUT_SYSLOG));
 	ck_assert_str_eq(cfg.file_path, "/tmp/x/alerts.log");
 	ck_assert_str_eq(cfg.syslog_ident, "dracut-watch");
 	ck_assert_int_eq(cfg.syslog_facility, LOG_LOCAL3);
@@ -225,13 +225,13 @@ START_TEST(test_output_values)
 	struct config cfg;
 
 	load_line("output = syslog", &cfg);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	config_clear(&cfg);
 	load_line("output = file", &cfg);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_FILE));
 	config_clear(&cfg);
 	load_line("output = stdout , file", &cfg);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE));
 	config_clear(&cfg);
 
 	assert_refused("output = syslog,mail", "'mail'");
@@ -575,18 +575,19 @@ START_TEST(test_set_output)
 
 	ck_assert_int_eq(config_defaults(&cfg), 0);
 	ck_assert_int_eq(config_set_output(&cfg, "-"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT));
 	ck_assert_int_eq(config_set_output(&cfg, "syslog"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	ck_assert_int_eq(config_set_output(&cfg, "file:/tmp/a/b.json"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/tmp/a/b.json");
 	ck_assert_int_eq(config_set_output(&cfg, "syslog,-,file:/x/y"), 0);
-	ck_assert_uint_eq(cfg.outputs,
-			  OUTPUT_SYSLOG | OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG) |
+					       OUT_BIT(OUT_STDOUT) |
+					       OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/x/y");
 	ck_assert_int_eq(config_set_output(&cfg, "stdout,file"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/x/y");
 
 	/* errors leave cfg as it was */
@@ -596,7 +597,7 @@ START_TEST(test_set_output)
 	ck_assert_int_eq(config_set_output(&cfg, ""), -1);
 	ck_assert_int_eq(config_set_output(&cfg, ","), -1);
 	ck_assert_int_eq(config_set_output(&cfg, "syslog,file:/new,junk"), -1);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/x/y");
 	config_clear(&cfg);
 }

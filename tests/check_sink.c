@@ -30,7 +30,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(alerts, sizeof(alerts), "%s/out/alerts.json", tmpdir);
 	ck_assert_int_eq(config_defaults(&cfg), 0);
-	cfg.outputs = OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_FILE);
 	free(cfg.file_path);
 	cfg.file_path = strdup(alerts);
 	signal(SIGPIPE, SIG_IGN);
@@ -253,7 +253,7 @@ START_TEST(test_stdout_output)
 	int rfd;
 
 	rfd = stdout_to_pipe(false);
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(emit(s, "{\"x\":\"y\"}"), 0);
@@ -270,7 +270,8 @@ START_TEST(test_several_outputs)
 	int rfd;
 
 	rfd = stdout_to_pipe(false);
-	cfg.outputs = OUTPUT_STDOUT | OUTPUT_FILE | OUTPUT_SYSLOG;
+	cfg.outputs =
+		OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE) | OUT_BIT(OUT_SYSLOG);
 	free(cfg.syslog_ident);
 	cfg.syslog_ident = strdup("check_sink");
 	s = sink_create(&cfg);
@@ -296,7 +297,7 @@ START_TEST(test_queue_retry_stdout)
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
 	ck_assert_int_eq(errno, EAGAIN);
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	cfg.queue_max = 3;
 	cfg.retry_interval = 1;
 	s = sink_create(&cfg);
@@ -348,7 +349,7 @@ START_TEST(test_queue_one_output)
 	rfd = stdout_to_pipe(true);
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
-	cfg.outputs = OUTPUT_STDOUT | OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE);
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(emit(s, "a1"), 0);
@@ -378,7 +379,7 @@ START_TEST(test_no_queue)
 
 	rfd = stdout_to_pipe(false);
 	close(rfd); /* EPIPE from now on */
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	cfg.queue_max = 0;
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
@@ -533,7 +534,7 @@ START_TEST(test_reconfigure_queue)
 	rfd = stdout_to_pipe(true);
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
 	capture_begin();
@@ -544,7 +545,7 @@ START_TEST(test_reconfigure_queue)
 
 	/* the reader caught up: k1 goes out before stdout is let go */
 	drain(rfd);
-	cfg.outputs = OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_FILE);
 	capture_begin();
 	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
 	free(capture_end());
@@ -557,12 +558,12 @@ START_TEST(test_reconfigure_queue)
 	/* stdout still full at the reload: k2 is dropped, counted and said */
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
 	capture_begin();
 	ck_assert_int_eq(emit(s, "k2"), 0);
 	free(capture_end());
-	cfg.outputs = OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_FILE);
 	capture_begin();
 	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
 	said = capture_end();
