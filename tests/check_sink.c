@@ -11,12 +11,16 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "sink.h"
+#include "util.h"
 
 static char tmpdir[64];
 static char alerts[128]; /* tmpdir/out/alerts.json */
@@ -840,6 +844,364 @@ START_TEST(test_enospc_append_only)
 }
 END_TEST
 
+/*
+ * Receive what is sent to /dev/log: in a mount namespace of this test (the
+ * test runs in a child of its own), a tmpfs on /dev holds a datagram
+ * socket bound as /dev/log. Returns its fd, or -1 (and says why) when that
+ * cannot be done: not root, or no namespaces.
+ */
+static int devlog_listen(const char *test)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: not root, skipped\n", test);
+		return -1;
+	}
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/dev", "tmpfs", 0, "size=64k,mode=0755") < 0) {
+		fprintf(stderr, "%s: no private /dev: %s, skipped\n", test,
+			strerror(errno));
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	strcpy(sa.sun_path, "/dev/log");
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* The next datagram waiting on fd, NUL-terminated, in a static buffer;
+ * NULL when none is waiting. Its length in *len. */
+static const char *devlog_next(int fd, size_t *len)
+{
+	static char buf[1 << 18];
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+/*
+ * Assert that msg is "<pri>Mmm dd hh:mm:ss ident[our pid]: " then body,
+ * as syslog(3) writes it.
+ */
+static void assert_syslog(const char *msg, int pri, const char *ident,
+			  const char *body)
+{
+	char head[64], rest[128];
+	size_t hlen;
+
+	snprintf(head, sizeof(head), "<%d>", pri);
+	hlen = strlen(head);
+	ck_assert_msg(strncmp(msg, head, hlen) == 0, "%.60s", msg);
+	/* the time: "Dec  4 10:00:00" */
+	ck_assert_msg(msg[hlen + 3] == ' ' && msg[hlen + 6] == ' ' &&
+			      msg[hlen + 9] == ':' && msg[hlen + 12] == ':' &&
+			      msg[hlen + 15] == ' ',
+		      "%.60s", msg);
+	snprintf(rest, sizeof(rest), "%s[%d]: ", ident, (int)getpid());
+	ck_assert_msg(strncmp(msg + hlen + 16, rest, strlen(rest)) == 0,
+		      "%.60s", msg);
+	ck_assert_str_eq(msg + hlen + 16 + strlen(rest), body);
+}
+
+/* A JSON-like alert of exactly len bytes: {"a":"xxx...x"}. */
+static char *make_alert(size_t len)
+{
+	char *a = malloc(len + 1);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_ge(len, 8);
+	memset(a, 'x', len);
+	memcpy(a, "{\"a\":\"", 6);
+	memcpy(a + len - 2, "\"}", 2);
+	a[len] = '\0';
+	return a;
+}
+
+/* A stand-in for the alert module's shorter version: cut (cut_len bytes)
+ * or NULL; counts its calls and the max it was given. */
+struct stub_within {
+	const char *cut;
+	size_t cut_len;
+	unsigned calls;
+	size_t max;
+	char *clobber; /* overwritten at the call, as a builder may */
+};
+
+static const char *stub_within(void *arg, size_t max, size_t *len)
+{
+	struct stub_within *st = arg;
+
+	st->calls++;
+	st->max = max;
+	if (st->clobber != NULL)
+		memset(st->clobber, 'Z', strlen(st->clobber));
+	*len = st->cut_len;
+	return st->cut;
+}
+
+/* syslog to /dev/log as local3.notice (pri 19 * 8 + 5 = 157), ident
+ * check_sink, with @cee:, and the file beside it. */
+static void syslog_cfg(size_t max_message)
+{
+	cfg.outputs = OUT_BIT(OUT_SYSLOG) | OUT_BIT(OUT_FILE);
+	free(cfg.syslog_ident);
+	cfg.syslog_ident = strdup("check_sink");
+	cfg.syslog_facility = LOG_LOCAL3;
+	cfg.syslog_priority = LOG_NOTICE;
+	cfg.syslog_cee = true;
+	cfg.syslog_max_message = max_message;
+}
+
+#define PRI_LOCAL3_NOTICE 157
+
+/*
+ * syslog_max_message 2048 with ident check_sink and @cee: leaves 1741
+ * bytes of alert: 2048 less the longest header, 45 bytes ("<191>", 15 of
+ * time, 10 of ident, 10 of pid, 5 of blank, brackets and ": "), less 256
+ * for the host name and blank a relay adds, less 6 for "@cee: ".
+ */
+#define LIMIT_MESSAGE 2048
+#define LIMIT_TEXT 1741
+#define LIMIT_RELAY 256
+#define CUT "{\"cut\":1}"
+
+enum offer { OFFER_NONE, OFFER_NULL, OFFER_CUT, OFFER_TOO_LONG };
+enum got { GOT_WHOLE, GOT_CUT, GOT_NOTHING };
+
+static const struct limit_case {
+	const char *what;
+	size_t len; /* of the alert */
+	enum offer offer;
+	enum got got;
+	const char *said; /* logged, or NULL for nothing */
+} limit_cases[] = {
+	{"short", 100, OFFER_CUT, GOT_WHOLE, NULL},
+	{"at the limit", LIMIT_TEXT, OFFER_CUT, GOT_WHOLE, NULL},
+	{"a byte past it", LIMIT_TEXT + 1, OFFER_CUT, GOT_CUT, NULL},
+	{"far past it", 100000, OFFER_CUT, GOT_CUT, NULL},
+	{"no version fits", LIMIT_TEXT + 1, OFFER_NULL, GOT_NOTHING,
+	 "alert of 1742 bytes dropped: longer than the 1741 bytes it takes, "
+	 "even with its arguments cut"},
+	{"the version is too long", LIMIT_TEXT + 1, OFFER_TOO_LONG, GOT_NOTHING,
+	 "even with its arguments cut"},
+	{"no version offered", LIMIT_TEXT + 1, OFFER_NONE, GOT_NOTHING,
+	 "and no shorter version offered"},
+};
+
+/* One case of limit_cases against a new sink; fd receives /dev/log. */
+static void run_limit_case(const struct limit_case *c, int fd)
+{
+	struct stub_within st = {.cut = CUT, .cut_len = strlen(CUT)};
+	struct sink_doc doc = {.within = stub_within, .arg = &st};
+	struct sink_stats ss;
+	const char *msg;
+	char *alert, *line, *said, body[LIMIT_MESSAGE];
+	struct sink *s;
+	size_t n;
+
+	alert = make_alert(c->len);
+	if (c->offer == OFFER_NONE)
+		doc.within = NULL;
+	if (c->offer == OFFER_NULL)
+		st.cut = NULL;
+	if (c->offer == OFFER_TOO_LONG) {
+		st.cut = alert;
+		st.cut_len = LIMIT_TEXT + 1;
+	}
+	doc.text = alert;
+	doc.len = c->len;
+	unlink(alerts);
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	capture_begin();
+	ck_assert_int_eq(sink_emit_doc(s, &doc), 0);
+	said = capture_end();
+	sink_stats(s, &ss);
+	sink_free(s);
+
+	/* the file takes the whole alert, whatever syslog got */
+	ck_assert_int_gt(asprintf(&line, "%s\n", alert), 0);
+	assert_file(alerts, line);
+	free(line);
+	msg = devlog_next(fd, &n);
+	ck_assert_uint_eq(st.calls, c->got == GOT_WHOLE || !doc.within ? 0 : 1);
+	if (st.calls)
+		ck_assert_uint_eq(st.max, LIMIT_TEXT);
+	switch (c->got) {
+	case GOT_WHOLE:
+	case GOT_CUT:
+		ck_assert_msg(msg != NULL, "%s: nothing sent", c->what);
+		snprintf(body, sizeof(body), "@cee: %s",
+			 c->got == GOT_WHOLE ? alert : CUT);
+		assert_syslog(msg, PRI_LOCAL3_NOTICE, "check_sink", body);
+		/* room left for a relay's host name */
+		ck_assert_uint_le(n, LIMIT_MESSAGE - LIMIT_RELAY);
+		ck_assert_uint_eq(ss.too_long, 0);
+		ck_assert_uint_eq(ss.out[OUT_SYSLOG].written, 1);
+		break;
+	case GOT_NOTHING:
+		ck_assert_msg(msg == NULL, "%s: sent %.40s", c->what, msg);
+		ck_assert_uint_eq(ss.too_long, 1);
+		ck_assert_uint_eq(ss.out[OUT_SYSLOG].too_long, 1);
+		ck_assert_uint_eq(ss.out[OUT_SYSLOG].written, 0);
+		break;
+	}
+	ck_assert_msg(devlog_next(fd, &n) == NULL, "%s: two messages", c->what);
+	ck_assert_uint_eq(ss.out[OUT_FILE].written, 1);
+	ck_assert_uint_eq(ss.written, 1);
+	ck_assert_uint_eq(ss.write_errors, 0);
+	if (c->said)
+		ck_assert_msg(strstr(said, c->said) != NULL, "%s: said %s",
+			      c->what, said);
+	else
+		ck_assert_msg(said[0] == '\0', "%s: said %s", c->what, said);
+	free(said);
+	free(alert);
+}
+
+/* The syslog output's size limit: a whole alert, the shorter version,
+ * or nothing (counted and logged); never an alert cut in the middle. */
+START_TEST(test_syslog_limit)
+{
+	size_t i;
+	int fd;
+
+	fd = devlog_listen("test_syslog_limit");
+	if (fd < 0)
+		return;
+	syslog_cfg(LIMIT_MESSAGE);
+	for (i = 0; i < ARRAY_SIZE(limit_cases); i++)
+		run_limit_case(&limit_cases[i], fd);
+	close(fd);
+}
+END_TEST
+
+/* No limit (0): an alert of any length goes whole, without @cee: here,
+ * and within is never asked. */
+START_TEST(test_syslog_no_limit)
+{
+	struct stub_within st = {.cut = CUT, .cut_len = strlen(CUT)};
+	struct sink_doc doc = {.within = stub_within, .arg = &st};
+	const char *msg;
+	struct sink *s;
+	char *alert;
+	size_t n;
+	int fd;
+
+	fd = devlog_listen("test_syslog_no_limit");
+	if (fd < 0)
+		return;
+	syslog_cfg(0);
+	cfg.syslog_cee = false;
+	alert = make_alert(100000);
+	doc.text = alert;
+	doc.len = strlen(alert);
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(sink_emit_doc(s, &doc), 0);
+	sink_free(s);
+	msg = devlog_next(fd, &n);
+	ck_assert_ptr_nonnull(msg);
+	assert_syslog(msg, PRI_LOCAL3_NOTICE, "check_sink", alert);
+	ck_assert_uint_eq(st.calls, 0);
+	free(alert);
+	close(fd);
+}
+END_TEST
+
+/* within may reuse the whole alert's memory (an alert builder's buffer):
+ * the file and stdout still get the whole alert. */
+START_TEST(test_syslog_text_reused)
+{
+	struct stub_within st = {.cut = CUT, .cut_len = strlen(CUT)};
+	struct sink_doc doc = {.within = stub_within, .arg = &st};
+	char *alert, *line;
+	const char *msg;
+	struct sink *s;
+	size_t n;
+	int fd;
+
+	fd = devlog_listen("test_syslog_text_reused");
+	if (fd < 0)
+		return;
+	syslog_cfg(LIMIT_MESSAGE);
+	alert = make_alert(5000);
+	ck_assert_int_gt(asprintf(&line, "%s\n", alert), 0);
+	st.clobber = alert;
+	doc.text = alert;
+	doc.len = strlen(alert);
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(sink_emit_doc(s, &doc), 0);
+	sink_free(s);
+	ck_assert_uint_eq(st.calls, 1);
+	assert_file(alerts, line);
+	msg = devlog_next(fd, &n);
+	ck_assert_ptr_nonnull(msg);
+	assert_syslog(msg, PRI_LOCAL3_NOTICE, "check_sink", "@cee: " CUT);
+	free(line);
+	free(alert);
+	close(fd);
+}
+END_TEST
+
+/*
+ * The diagnostics take the alerts' ident once alerts go to syslog, as
+ * syslog(3) had one per process: a copy, valid after the configuration
+ * that named it is gone, and following a reload.
+ */
+START_TEST(test_syslog_ident)
+{
+	const char *msg;
+	struct sink *s;
+	size_t n;
+	int fd;
+
+	fd = devlog_listen("test_syslog_ident");
+	if (fd < 0)
+		return;
+	syslog_cfg(LIMIT_MESSAGE);
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	free(cfg.syslog_ident);
+	cfg.syslog_ident = strdup("reloaded");
+	log_use_syslog(true);
+	log_err("one %d", 1);
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	log_warnx("two");
+	ck_assert_int_eq(emit(s, "{}"), 0);
+	sink_free(s);
+	config_clear(&cfg);
+	errno = ENOENT;
+	log_warn("three");
+	log_use_syslog(false);
+
+	/* daemon.err (3 * 8 + 3), daemon.warning (3 * 8 + 4) */
+	msg = devlog_next(fd, &n);
+	ck_assert_ptr_nonnull(msg);
+	assert_syslog(msg, 27, "check_sink", "one 1");
+	msg = devlog_next(fd, &n);
+	ck_assert_ptr_nonnull(msg);
+	assert_syslog(msg, 28, "reloaded", "two");
+	msg = devlog_next(fd, &n);
+	ck_assert_ptr_nonnull(msg);
+	assert_syslog(msg, PRI_LOCAL3_NOTICE, "reloaded", "@cee: {}");
+	msg = devlog_next(fd, &n);
+	ck_assert_ptr_nonnull(msg);
+	assert_syslog(msg, 28, "reloaded", "three: No such file or directory");
+	ck_assert_ptr_null(devlog_next(fd, &n));
+	close(fd);
+}
+END_TEST
+
 static Suite *sink_suite(void)
 {
 	Suite *s = suite_create("sink");
@@ -862,6 +1224,10 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_enospc);
 	tcase_add_test(tc, test_enospc_overflow);
 	tcase_add_test(tc, test_enospc_append_only);
+	tcase_add_test(tc, test_syslog_limit);
+	tcase_add_test(tc, test_syslog_no_limit);
+	tcase_add_test(tc, test_syslog_text_reused);
+	tcase_add_test(tc, test_syslog_ident);
 	suite_add_tcase(s, tc);
 	return s;
 }
