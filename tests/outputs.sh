@@ -205,6 +205,19 @@ long_replay() {
 	long_rc=$?
 }
 
+# long_checks WHAT NAME WANT ALL PARSED: the checks of long_replay NAME,
+# whose syslog messages rsyslogd wrote to ALL and, parsed, to PARSED: one
+# message per alert, each parsed, and what long_check WANT says
+long_checks() {
+	local why
+	check "long alerts, $1: the replay exits 0" test "$long_rc" -eq 0
+	check "... rsyslogd got one message per alert" \
+		wait_for 10 test "$(count_alerts "$4")" -eq 2
+	check "... each parsed by mmjsonparse" wait_for 10 has_lines "$5" 2
+	why=$(long_check "$3" "$tmp/$2.json" "$5" "${long_pids[@]}")
+	check "... the file's alerts whole, syslog's $3 ($why)" test -z "$why"
+}
+
 # rs_restart SIZE ALL PARSED: stop rsyslogd and start it again on the same
 # socket, writing to ALL and PARSED, with maxMessageSize SIZE, or at its
 # default size for SIZE "default"
@@ -404,14 +417,8 @@ if [ -z "$long_skip" ]; then
 	rs_restart 64k "$tmp/r-all.log" "$tmp/r-parsed.log" ||
 		fail "rsyslogd restarts at 64 KiB"
 	long_replay raised "syslog_max_message = 65536"
-	check "long alerts, rsyslogd at 64 KiB: the replay exits 0" \
-		test "$long_rc" -eq 0
-	check "... rsyslogd got one message per alert" \
-		wait_for 10 test "$(count_alerts "$tmp/r-all.log")" -eq 2
-	check "... each parsed by mmjsonparse" \
-		wait_for 10 has_lines "$tmp/r-parsed.log" 2
-	why=$(long_check whole "$tmp/raised.json" "$tmp/r-parsed.log" "${long_pids[@]}")
-	check "... whole, the file's documents ($why)" test -z "$why"
+	long_checks "rsyslogd and syslog_max_message at 64 KiB" raised whole \
+		"$tmp/r-all.log" "$tmp/r-parsed.log"
 fi
 
 # --- rsyslogd at its default size
@@ -433,17 +440,9 @@ if [ -z "$long_skip" ]; then
 	fi
 fi
 if [ -z "$long_skip" ]; then
-	check "long alerts at the default syslog_max_message: the replay exits 0" \
-		test "$long_rc" -eq 0
-	check "... rsyslogd at its default size got one message per alert" \
-		wait_for 10 test "$(count_alerts "$tmp/d2-all.log")" -eq 2
-	check "... each parsed by mmjsonparse" \
-		wait_for 10 has_lines "$tmp/d2-parsed.log" 2
-	why=$(long_check cut "$tmp/default.json" "$tmp/d2-parsed.log" "${long_pids[@]}")
-	check "... the file's alerts whole, syslog's with the arguments cut and flagged ($why)" \
-		test -z "$why"
-	check "... nothing dropped or lost" \
-		test ! -s "$tmp/default.err"
+	long_checks "rsyslogd and syslog_max_message at their defaults" \
+		default cut "$tmp/d2-all.log" "$tmp/d2-parsed.log"
+	check "... nothing dropped or lost" test ! -s "$tmp/default.err"
 fi
 
 if [ -n "$long_skip" ] && [ "$T_FAIL" -eq 0 ]; then
