@@ -12,18 +12,41 @@
 #endif
 #define CONFIG_DEFAULT_PATH SYSCONFDIR "/audit/audisp-dracut.conf"
 
-/* config.outputs bits */
-#define OUTPUT_STDOUT 0x1 /* JSON lines on stdout (replay) */
-#define OUTPUT_FILE 0x2	  /* append to file_path */
-#define OUTPUT_SYSLOG 0x4 /* syslog(3) */
+/*
+ * The outputs, in the order the report lists them. Adding one takes a value
+ * here, its name in config.c's output_names and its cases in sink.c's
+ * switches.
+ */
+enum output_type {
+	OUT_SYSLOG, /* /dev/log, as syslog(3) */
+	OUT_FILE,   /* appended to file_path */
+	OUT_STDOUT, /* JSON lines on stdout (replay) */
+	OUT_TYPES
+};
+
+/* config.outputs holds one bit per output type. */
+#define OUT_BIT(t) (1u << (t))
+
+/* Until core's report lists the outputs by output_name: its bits as it
+ * names them. */
+#define OUTPUT_SYSLOG OUT_BIT(OUT_SYSLOG)
+#define OUTPUT_FILE OUT_BIT(OUT_FILE)
+#define OUTPUT_STDOUT OUT_BIT(OUT_STDOUT)
+
+/* The name of output type t as the output key, -o and the report write it
+ * ("syslog", "file", "stdout"); NULL for a value that names no output. */
+const char *output_name(enum output_type t);
 
 struct config {
-	unsigned outputs; /* OUTPUT_* */
+	unsigned outputs; /* OUT_BIT(OUT_*) */
 	char *file_path;
 	char *syslog_ident;
 	int syslog_facility; /* LOG_AUTHPRIV ... */
 	int syslog_priority; /* LOG_WARNING ... */
 	bool syslog_cee;     /* prefix "@cee: " for mmjsonparse */
+	/* the longest syslog message, header included, that the syslog
+	 * daemon takes whole (rsyslog's maxMessageSize); 0: no limit */
+	size_t syslog_max_message;
 
 	int rule_version; /* 1 or 7 */
 	struct rule_exception *exceptions;
@@ -54,8 +77,12 @@ int config_defaults(struct config *cfg);
  */
 int config_load(const char *path, bool must_exist, struct config *cfg);
 
-/* Apply a -o SPEC ("-", "file:PATH", "syslog"; a comma joins several),
- * replacing the outputs. Returns 0, or -1 with a reason logged. */
+/*
+ * Apply a -o SPEC: output names as the output key takes them, "-" for
+ * stdout, and "file:PATH" for the file output at PATH (replacing
+ * file_path); a comma joins several. The outputs named replace cfg's.
+ * Returns 0, or -1 with a reason logged and cfg unchanged.
+ */
 int config_set_output(struct config *cfg, const char *spec);
 
 /* Free what cfg owns and zero it. config_clear(NULL) is safe. */

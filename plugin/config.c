@@ -16,28 +16,52 @@
 #include "config.h"
 #include "log.h"
 #include "rule.h"
+#include "util.h"
 
 #define DEFAULT_FILE_PATH "/var/log/audisp-dracut/alerts.json"
 #define DEFAULT_IDENT "audisp-dracut"
 #define DEFAULT_STATE_FILE "/run/audisp-dracut/state"
 #define IDENT_MAX 64
 #define ERRLEN 256
+/* The optional prefix of facility and priority names, as in C. */
+#define LOG_PREFIX "LOG_"
+/* -o's forms beyond the output names: stdout, and the file at a path. */
+#define SPEC_STDOUT "-"
+#define SPEC_FILE "file:"
 
-/* One keyword: its name, its parser and, for numbers, its range. */
-struct keyword {
-	const char *name;
-	int (*parse)(const struct keyword *kw, const char *value,
-		     struct config *cfg, char *err, size_t errlen);
-	size_t offset; /* of the field in struct config, for numbers/bools */
-	size_t size;   /* of that field: unsigned or size_t */
-	unsigned long long min, max;
-	bool zero_ok; /* for numbers: 0 is allowed below min */
-	bool repeat;  /* may appear more than once */
+/* syslog_max_message: rsyslog's default maxMessageSize (8096 bytes, which
+ * its documentation calls 8k); the least that RFC 5424 has every receiver
+ * take; and 256 KiB, more than the longest alert with any header. */
+#define SYSLOG_MESSAGE_DEFAULT 8096
+#define SYSLOG_MESSAGE_MIN 2048
+#define SYSLOG_MESSAGE_MAX 262144
+
+/* The name of each output: the output key's words, -o's, the report's. */
+static const char *const output_names[OUT_TYPES] = {
+	[OUT_SYSLOG] = "syslog",
+	[OUT_FILE] = "file",
+	[OUT_STDOUT] = "stdout",
 };
 
 struct name_value {
 	const char *name;
 	int value;
+};
+
+/* One keyword: its name, its parser and, for numbers, booleans and names,
+ * the field it sets, its range and its default. */
+struct keyword {
+	const char *name;
+	int (*parse)(const struct keyword *kw, const char *value,
+		     struct config *cfg, char *err, size_t errlen);
+	size_t offset; /* of the field in struct config */
+	size_t size;   /* of that field: unsigned or size_t for numbers */
+	unsigned long long min, max;
+	bool zero_ok;		 /* for numbers: 0 is allowed below min */
+	bool repeat;		 /* may appear more than once */
+	unsigned long long dflt; /* the default of a number, bool or name */
+	const struct name_value *names; /* the names a name key takes */
+	const char *what;		/* what those names are */
 };
 
 static const struct name_value facilities[] = {
@@ -71,8 +95,8 @@ static const struct name_value priorities[] = {
 static int lookup_name(const struct name_value *table, const char *name,
 		       int *out)
 {
-	if (strncasecmp(name, "LOG_", 4) == 0)
-		name += 4;
+	if (strncasecmp(name, LOG_PREFIX, strlen(LOG_PREFIX)) == 0)
+		name += strlen(LOG_PREFIX);
 	for (; table->name != NULL; table++) {
 		if (strcasecmp(table->name, name) == 0) {
 			*out = table->value;
@@ -96,27 +120,24 @@ static void list_names(const struct name_value *table, char *buf, size_t buflen)
 	}
 }
 
-/* Decimal digits only: no sign, no spaces, no base prefix. */
-static int parse_ull(const char *value, unsigned long long *out)
+/* Store n in kw's field; kw->max keeps every value within its type. */
+static void set_number(const struct keyword *kw, struct config *cfg,
+		       unsigned long long n)
 {
-	char *end;
+	char *field = (char *)cfg + kw->offset;
 
-	if (!isdigit((unsigned char)value[0]))
-		return -1;
-	errno = 0;
-	*out = strtoull(value, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	return 0;
+	if (kw->size == sizeof(size_t))
+		*(size_t *)(void *)field = (size_t)n;
+	else
+		*(unsigned *)(void *)field = (unsigned)n;
 }
 
 static int parse_number(const struct keyword *kw, const char *value,
 			struct config *cfg, char *err, size_t errlen)
 {
 	unsigned long long n;
-	char *field = (char *)cfg + kw->offset;
 
-	if (parse_ull(value, &n) < 0) {
+	if (parse_ull(value, 10, &n) < 0) {
 		snprintf(err, errlen, "%s: '%s' is not a decimal number",
 			 kw->name, value);
 		return -1;
@@ -127,11 +148,7 @@ static int parse_number(const struct keyword *kw, const char *value,
 			 kw->max);
 		return -1;
 	}
-	/* kw->max keeps every value within the field's type */
-	if (kw->size == sizeof(size_t))
-		*(size_t *)(void *)field = (size_t)n;
-	else
-		*(unsigned *)(void *)field = (unsigned)n;
+	set_number(kw, cfg, n);
 	return 0;
 }
 
@@ -152,12 +169,17 @@ static int parse_bool(const struct keyword *kw, const char *value,
 	return 0;
 }
 
-static int replace_string(char **field, const char *value)
+/* Replace the string *field with a copy of value. Returns 0, or -1 with
+ * err set. */
+static int set_string(const struct keyword *kw, char **field, const char *value,
+		      char *err, size_t errlen)
 {
 	char *copy = strdup(value);
 
-	if (copy == NULL)
+	if (copy == NULL) {
+		snprintf(err, errlen, "%s: out of memory", kw->name);
 		return -1;
+	}
 	free(*field);
 	*field = copy;
 	return 0;
@@ -193,13 +215,102 @@ static int check_path(const char *name, const char *value, char *err,
 	return 0;
 }
 
-/* Parse "syslog,file,stdout" into OUTPUT_* bits. */
-static int parse_output_list(const char *value, unsigned *out, char *err,
+const char *output_name(enum output_type t)
+{
+	return (unsigned)t < OUT_TYPES ? output_names[t] : NULL;
+}
+
+/* "a, b or c": the output names, with -o's forms when spec is true. */
+static void list_outputs(bool spec, char *buf, size_t buflen)
+{
+	const char *words[OUT_TYPES + 2];
+	size_t i, n = 0, used = 0;
+
+	if (spec)
+		words[n++] = SPEC_STDOUT;
+	for (i = 0; i < OUT_TYPES; i++)
+		words[n++] = output_names[i];
+	if (spec)
+		words[n++] = SPEC_FILE "PATH";
+	buf[0] = '\0';
+	for (i = 0; i < n && used < buflen; i++) {
+		const char *sep = i + 1 < n ? ", " : " or ";
+		int k = snprintf(buf + used, buflen - used, "%s%s",
+				 i == 0 ? "" : sep, words[i]);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+}
+
+/* What the output key and -o name: output bits, and -o's file:PATH. */
+struct output_list {
+	unsigned bits;
+	char *path; /* a copy of PATH, or NULL */
+};
+
+/* -o's file:PATH (n bytes at word) into l. Returns 0 or -1 (err set). */
+static int parse_spec_file(const char *word, size_t n, struct output_list *l,
+			   char *err, size_t errlen)
+{
+	char *path = strndup(word + strlen(SPEC_FILE), n - strlen(SPEC_FILE));
+
+	if (path == NULL) {
+		snprintf(err, errlen, "-o: out of memory");
+		return -1;
+	}
+	if (check_path("-o file", path, err, errlen) < 0) {
+		free(path);
+		return -1;
+	}
+	free(l->path);
+	l->path = path;
+	l->bits |= OUT_BIT(OUT_FILE);
+	return 0;
+}
+
+/* One word (n bytes at word) of an output list into l; spec: -o's forms
+ * too. what names the list in errors. Returns 0 or -1 (err set). */
+static int parse_output_word(const char *word, size_t n, bool spec,
+			     struct output_list *l, const char *what, char *err,
 			     size_t errlen)
 {
-	unsigned bits = 0;
+	char names[ERRLEN];
+	size_t t;
+
+	for (t = 0; t < OUT_TYPES; t++) {
+		if (strlen(output_names[t]) == n &&
+		    strncmp(word, output_names[t], n) == 0) {
+			l->bits |= OUT_BIT(t);
+			return 0;
+		}
+	}
+	if (spec && n == strlen(SPEC_STDOUT) &&
+	    strncmp(word, SPEC_STDOUT, n) == 0) {
+		l->bits |= OUT_BIT(OUT_STDOUT);
+		return 0;
+	}
+	if (spec && n >= strlen(SPEC_FILE) &&
+	    strncmp(word, SPEC_FILE, strlen(SPEC_FILE)) == 0)
+		return parse_spec_file(word, n, l, err, errlen);
+	list_outputs(spec, names, sizeof(names));
+	snprintf(err, errlen, "%s: '%.*s' is not %s", what, (int)n, word,
+		 names);
+	return -1;
+}
+
+/*
+ * The one parser of output lists, for the output key and for -o (spec):
+ * words separated by commas, blanks around them ignored. Returns 0 with l
+ * filled (l->path to free), or -1 with err set and nothing to free.
+ */
+static int parse_outputs(const char *value, bool spec, struct output_list *l,
+			 const char *what, char *err, size_t errlen)
+{
 	const char *p = value;
 
+	l->bits = 0;
+	l->path = NULL;
 	for (;;) {
 		size_t n = strcspn(p, ",");
 		const char *word = p;
@@ -210,34 +321,28 @@ static int parse_output_list(const char *value, unsigned *out, char *err,
 		}
 		while (n > 0 && isspace((unsigned char)word[n - 1]))
 			n--;
-		if (n == 6 && strncmp(word, "syslog", n) == 0) {
-			bits |= OUTPUT_SYSLOG;
-		} else if (n == 4 && strncmp(word, "file", n) == 0) {
-			bits |= OUTPUT_FILE;
-		} else if (n == 6 && strncmp(word, "stdout", n) == 0) {
-			bits |= OUTPUT_STDOUT;
-		} else {
-			snprintf(err, errlen,
-				 "output: '%.*s' is not syslog, file or stdout",
-				 (int)n, word);
+		if (parse_output_word(word, n, spec, l, what, err, errlen) <
+		    0) {
+			free(l->path);
+			l->path = NULL;
 			return -1;
 		}
-		p = word + n;
-		while (isspace((unsigned char)*p))
-			p++;
+		p += strcspn(p, ",");
 		if (*p == '\0')
-			break;
+			return 0;
 		p++; /* the comma */
 	}
-	*out = bits;
-	return 0;
 }
 
 static int parse_output(const struct keyword *kw, const char *value,
 			struct config *cfg, char *err, size_t errlen)
 {
-	(void)kw;
-	return parse_output_list(value, &cfg->outputs, err, errlen);
+	struct output_list l;
+
+	if (parse_outputs(value, false, &l, kw->name, err, errlen) < 0)
+		return -1;
+	cfg->outputs = l.bits;
+	return 0;
 }
 
 static int parse_output_file(const struct keyword *kw, const char *value,
@@ -245,11 +350,7 @@ static int parse_output_file(const struct keyword *kw, const char *value,
 {
 	if (check_path(kw->name, value, err, errlen) < 0)
 		return -1;
-	if (replace_string(&cfg->file_path, value) < 0) {
-		snprintf(err, errlen, "%s: out of memory", kw->name);
-		return -1;
-	}
-	return 0;
+	return set_string(kw, &cfg->file_path, value, err, errlen);
 }
 
 static int parse_ident(const struct keyword *kw, const char *value,
@@ -271,36 +372,21 @@ static int parse_ident(const struct keyword *kw, const char *value,
 			return -1;
 		}
 	}
-	if (replace_string(&cfg->syslog_ident, value) < 0) {
-		snprintf(err, errlen, "%s: out of memory", kw->name);
-		return -1;
-	}
-	return 0;
+	return set_string(kw, &cfg->syslog_ident, value, err, errlen);
 }
 
-static int parse_facility(const struct keyword *kw, const char *value,
-			  struct config *cfg, char *err, size_t errlen)
+/* A key whose value is one of kw->names (syslog_facility, _priority). */
+static int parse_name(const struct keyword *kw, const char *value,
+		      struct config *cfg, char *err, size_t errlen)
 {
-	char names[256];
+	int *field = (int *)(void *)((char *)cfg + kw->offset);
+	char names[ERRLEN];
 
-	if (lookup_name(facilities, value, &cfg->syslog_facility) == 0)
+	if (lookup_name(kw->names, value, field) == 0)
 		return 0;
-	list_names(facilities, names, sizeof(names));
-	snprintf(err, errlen, "%s: unknown facility '%s' (use one of: %s)",
-		 kw->name, value, names);
-	return -1;
-}
-
-static int parse_priority(const struct keyword *kw, const char *value,
-			  struct config *cfg, char *err, size_t errlen)
-{
-	char names[256];
-
-	if (lookup_name(priorities, value, &cfg->syslog_priority) == 0)
-		return 0;
-	list_names(priorities, names, sizeof(names));
-	snprintf(err, errlen, "%s: unknown priority '%s' (use one of: %s)",
-		 kw->name, value, names);
+	list_names(kw->names, names, sizeof(names));
+	snprintf(err, errlen, "%s: unknown %s '%s' (use one of: %s)", kw->name,
+		 kw->what, value, names);
 	return -1;
 }
 
@@ -309,7 +395,7 @@ static int parse_rule_version(const struct keyword *kw, const char *value,
 {
 	unsigned long long n;
 
-	if (parse_ull(value, &n) < 0 || n > INT_MAX ||
+	if (parse_ull(value, 10, &n) < 0 || n > INT_MAX ||
 	    !rule_version_known((int)n)) {
 		snprintf(err, errlen, "%s: '%s' is not a known rule version",
 			 kw->name, value);
@@ -351,65 +437,80 @@ static int parse_state_file(const struct keyword *kw, const char *value,
 	if (strcmp(value, "syslog") != 0 &&
 	    check_path(kw->name, value, err, errlen) < 0)
 		return -1;
-	if (replace_string(&cfg->state_file, value) < 0) {
-		snprintf(err, errlen, "%s: out of memory", kw->name);
-		return -1;
-	}
-	return 0;
+	return set_string(kw, &cfg->state_file, value, err, errlen);
 }
 
 /* clang-format off */
-#define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
-#define KW(name, fn) {name, fn, 0, 0, 0, 0, false, false}
-#define KW_BOOL(name, f) {name, parse_bool, FIELD(f), 0, 0, false, false}
-#define KW_NUM(name, f, min, max, zero_ok) \
-	{name, parse_number, FIELD(f), min, max, zero_ok, false}
+#define FIELD(f) .offset = offsetof(struct config, f), \
+	.size = sizeof(((struct config *)0)->f)
+#define KW(kw, fn) {.name = kw, .parse = fn}
+#define KW_BOOL(kw, f, dflt_) \
+	{.name = kw, .parse = parse_bool, FIELD(f), .dflt = dflt_}
+#define KW_NAME(kw, f, table, what_, dflt_) \
+	{.name = kw, .parse = parse_name, FIELD(f), .names = table, \
+	 .what = what_, .dflt = dflt_}
+#define KW_NUM(kw, f, min_, max_, zero_ok_, dflt_) \
+	{.name = kw, .parse = parse_number, FIELD(f), .min = min_, \
+	 .max = max_, .zero_ok = zero_ok_, .dflt = dflt_}
 
-/* The one keyword table. Ranges are documented in audisp-dracut.conf(5). */
+/* The one keyword table, with each key's range and default, as
+ * audisp-dracut.conf(5) documents them. */
 static const struct keyword keywords[] = {
 	KW("output", parse_output),
 	KW("output_file", parse_output_file),
 	KW("syslog_ident", parse_ident),
-	KW("syslog_facility", parse_facility),
-	KW("syslog_priority", parse_priority),
-	KW_BOOL("syslog_cee", syslog_cee),
+	KW_NAME("syslog_facility", syslog_facility, facilities, "facility",
+		LOG_AUTHPRIV),
+	KW_NAME("syslog_priority", syslog_priority, priorities, "priority",
+		LOG_WARNING),
+	KW_BOOL("syslog_cee", syslog_cee, false),
+	KW_NUM("syslog_max_message", syslog_max_message, SYSLOG_MESSAGE_MIN,
+	       SYSLOG_MESSAGE_MAX, true, SYSLOG_MESSAGE_DEFAULT),
 	KW("rule_version", parse_rule_version),
-	{"exception", parse_exception, 0, 0, 0, 0, false, true},
-	KW_NUM("table_max_entries", table_max_entries, 64, 4194304, false),
+	{.name = "exception", .parse = parse_exception, .repeat = true},
+	KW_NUM("table_max_entries", table_max_entries, 64, 4194304, false,
+	       4096),
 	KW_NUM("table_max_image_bytes", table_max_image_bytes, 256, 1048576,
-	       true),
-	KW_BOOL("proc_fallback", proc_fallback),
-	KW_NUM("ancestry_depth", ancestry_depth, 0, 64, false),
-	KW_NUM("rate_limit_alerts", rate_limit_alerts, 0, 1000000, false),
-	KW_NUM("rate_limit_interval", rate_limit_interval, 1, 86400, false),
-	KW_NUM("queue_max", queue_max, 0, 100000, false),
-	KW_NUM("retry_interval", retry_interval, 1, 3600, false),
+	       true, 4096),
+	KW_BOOL("proc_fallback", proc_fallback, true),
+	KW_NUM("ancestry_depth", ancestry_depth, 0, 64, false, 8),
+	KW_NUM("rate_limit_alerts", rate_limit_alerts, 0, 1000000, false, 100),
+	KW_NUM("rate_limit_interval", rate_limit_interval, 1, 86400, false,
+	       300),
+	KW_NUM("queue_max", queue_max, 0, 100000, false, 1000),
+	KW_NUM("retry_interval", retry_interval, 1, 3600, false, 5),
 	KW("state_file", parse_state_file),
 };
 /* clang-format on */
 
-#define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
+#define NKEYWORDS ARRAY_SIZE(keywords)
 
-/* Fill cfg with the built-in defaults. Returns 0, or -1 on ENOMEM. */
+/* Set kw's field to its default, for the keys that have one in the
+ * table (numbers, booleans, names). */
+static void set_default(const struct keyword *kw, struct config *cfg)
+{
+	char *field = (char *)cfg + kw->offset;
+
+	if (kw->parse == parse_number)
+		set_number(kw, cfg, kw->dflt);
+	else if (kw->parse == parse_bool)
+		*(bool *)(void *)field = kw->dflt != 0;
+	else if (kw->parse == parse_name)
+		*(int *)(void *)field = (int)kw->dflt;
+}
+
 int config_defaults(struct config *cfg)
 {
+	size_t i;
+
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->outputs = OUTPUT_SYSLOG;
+	for (i = 0; i < NKEYWORDS; i++)
+		set_default(&keywords[i], cfg);
+	cfg->outputs = OUT_BIT(OUT_SYSLOG);
+	cfg->rule_version = 1;
 	cfg->file_path = strdup(DEFAULT_FILE_PATH);
 	cfg->syslog_ident = strdup(DEFAULT_IDENT);
 	cfg->state_file = strdup(DEFAULT_STATE_FILE);
-	cfg->syslog_facility = LOG_AUTHPRIV;
-	cfg->syslog_priority = LOG_WARNING;
-	cfg->syslog_cee = false;
-	cfg->rule_version = 1;
-	cfg->table_max_entries = 4096;
-	cfg->table_max_image_bytes = 4096;
-	cfg->proc_fallback = true;
-	cfg->ancestry_depth = 8;
-	cfg->rate_limit_alerts = 100;
-	cfg->rate_limit_interval = 300;
-	cfg->queue_max = 1000;
-	cfg->retry_interval = 5;
 	if (cfg->file_path == NULL || cfg->syslog_ident == NULL ||
 	    cfg->state_file == NULL) {
 		config_clear(cfg);
@@ -575,12 +676,6 @@ static unsigned parse_lines(FILE *fp, const char *path, struct config *cfg)
 	return errors;
 }
 
-/*
- * Parse path into cfg (defaults first, then the file's keys). When
- * must_exist is false and the file is missing, the defaults apply. Every
- * problem is reported through log_err as "path:line: reason". Returns 0,
- * or -1 if anything was wrong (cfg is then cleared).
- */
 int config_load(const char *path, bool must_exist, struct config *cfg)
 {
 	unsigned errors;
@@ -611,68 +706,23 @@ int config_load(const char *path, bool must_exist, struct config *cfg)
 	return 0;
 }
 
-/* Apply a -o SPEC ("-", "stdout", "file", "file:PATH", "syslog"; a comma
- * joins several), replacing the outputs. Returns 0, or -1 with a reason
- * logged and cfg unchanged. */
 int config_set_output(struct config *cfg, const char *spec)
 {
 	char err[ERRLEN + 128];
-	char *copy, *word, *save = NULL;
-	char *new_path = NULL;
-	unsigned bits = 0;
-	int rc = -1;
+	struct output_list l;
 
-	copy = strdup(spec);
-	if (copy == NULL) {
-		log_err("-o: out of memory");
+	if (parse_outputs(spec, true, &l, "-o", err, sizeof(err)) < 0) {
+		log_err("%s", err);
 		return -1;
 	}
-	for (word = strtok_r(copy, ",", &save); word != NULL;
-	     word = strtok_r(NULL, ",", &save)) {
-		if (strcmp(word, "-") == 0 || strcmp(word, "stdout") == 0) {
-			bits |= OUTPUT_STDOUT;
-		} else if (strcmp(word, "syslog") == 0) {
-			bits |= OUTPUT_SYSLOG;
-		} else if (strcmp(word, "file") == 0) {
-			bits |= OUTPUT_FILE;
-		} else if (strncmp(word, "file:", 5) == 0) {
-			if (check_path("-o file", word + 5, err, sizeof(err)) <
-			    0) {
-				log_err("%s", err);
-				goto out;
-			}
-			free(new_path);
-			new_path = strdup(word + 5);
-			if (new_path == NULL) {
-				log_err("-o: out of memory");
-				goto out;
-			}
-			bits |= OUTPUT_FILE;
-		} else {
-			log_err("-o: '%s' is not -, stdout, syslog, file or "
-				"file:PATH",
-				word);
-			goto out;
-		}
-	}
-	if (bits == 0) {
-		log_err("-o: '%s' names no output", spec);
-		goto out;
-	}
-	if (new_path != NULL) {
+	if (l.path != NULL) {
 		free(cfg->file_path);
-		cfg->file_path = new_path;
-		new_path = NULL;
+		cfg->file_path = l.path;
 	}
-	cfg->outputs = bits;
-	rc = 0;
-out:
-	free(new_path);
-	free(copy);
-	return rc;
+	cfg->outputs = l.bits;
+	return 0;
 }
 
-/* Free what cfg owns and zero it. config_clear(NULL) is safe. */
 void config_clear(struct config *cfg)
 {
 	size_t i;

@@ -1,7 +1,6 @@
-/* sink.c - where alerts go: stdout, a file, syslog; queue and rate limit */
+/* sink.c - where alerts go: syslog, a file, stdout; queue and rate limit */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,41 +8,65 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "devlog.h"
 #include "log.h"
 #include "sink.h"
+#include "util.h"
 
 #define CEE_PREFIX "@cee: "
 
-/* Outputs that can fail and so have queued lines: stdout and the file. */
-#define QUEUED_OUTPUTS (OUTPUT_STDOUT | OUTPUT_FILE)
+/* A relay (rsyslog forwarding an alert) writes the host's name and a blank
+ * after the timestamp; RFC 5424 allows 255 bytes of HOSTNAME. */
+#define RELAY_HOSTNAME_MAX 255
+
+#define OPEN_FLAGS                                                             \
+	(O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+#define FILE_MODE 0600
 
 /* One alert line (with its '\n') still owed to some outputs. */
 struct pending {
 	char *line;
 	size_t len;	  /* including the '\n' */
-	unsigned outputs; /* OUTPUT_* bits still to write */
+	unsigned outputs; /* OUT_BIT()s still to write */
 };
 
-/* A failing output: when it failed and when we last said so. */
+/* A failing output: whether it fails, why, and when we last said so. */
 struct failure {
 	bool failing;
 	time_t last_logged;
 	int last_errno;
 };
 
-struct sink {
-	unsigned outputs;
-
-	char *file_path;
-	int fd; /* -1 when the file is closed (failed to open) */
+/*
+ * One output, as OpenBSD syslogd's struct filed: its type, what it has
+ * open, its size limit, and its counts. Each group of fields serves the
+ * types its comment names; the last group lasts across reloads.
+ */
+struct output {
+	enum output_type type;
+	bool on;
+	size_t max_len; /* the longest alert text it takes; 0: any. Outputs
+			 * with a limit are not queued: the queue holds
+			 * whole lines */
+	/* file */
+	char *path;
 	dev_t dev;
 	ino_t ino;
-	bool need_newline;   /* a partial line could not be truncated away */
-	bool stdout_newline; /* the same for stdout */
-
-	char *ident; /* kept alive: openlog(3) keeps the pointer */
-	int facility, priority;
+	/* file, stdout */
+	int fd;		   /* -1 when closed (failed to open) */
+	bool need_newline; /* a partial line could not be taken back */
+	/* syslog */
+	struct devlog dl;
+	int pri;
 	bool cee;
+	/* every type, kept across reloads */
+	struct sink_output_stats st;
+	struct failure fail;
+	struct log_limit lim_lost, lim_long;
+};
+
+struct sink {
+	struct output out[OUT_TYPES]; /* by type, on or not */
 
 	unsigned rl_max, rl_interval;
 	time_t rl_start; /* 0: no window open */
@@ -54,31 +77,29 @@ struct sink {
 	size_t nqueue, queue_max;
 	unsigned retry_interval;
 	time_t last_retry;
-	struct failure fail_file, fail_stdout;
 
-	struct sink_stats st;
+	struct sink_stats st; /* the sink's own: emitted ... dropped */
 };
 
-static int mkdir_parent(const char *path)
+/* Whether an output keeps the alerts it failed to take for a retry. */
+static bool out_queued(enum output_type t)
 {
-	char *dir, *slash;
-	int rc = 0;
-
-	dir = strdup(path);
-	if (dir == NULL)
-		return -1;
-	slash = strrchr(dir, '/');
-	if (slash != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			rc = -1;
+	switch (t) {
+	case OUT_FILE:
+	case OUT_STDOUT:
+		return true;
+	case OUT_SYSLOG:
+	case OUT_TYPES:
+		break;
 	}
-	free(dir);
-	return rc;
+	return false;
 }
 
-#define OPEN_FLAGS                                                             \
-	(O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+/* How an output is named in messages: the file's path, or its name. */
+static const char *out_what(const struct output *o)
+{
+	return o->type == OUT_FILE && o->path ? o->path : output_name(o->type);
+}
 
 /* Open path for appending, creating it (and its parent directory) if
  * missing. Returns the fd, or -1 with errno set. */
@@ -89,99 +110,107 @@ static int open_file(const char *path, dev_t *dev, ino_t *ino)
 
 	/* O_NONBLOCK: a FIFO at the path fails (ENXIO) instead of waiting
 	 * for a reader; it is cleared below for the regular file */
-	fd = open(path, OPEN_FLAGS, 0600);
+	fd = open(path, OPEN_FLAGS, FILE_MODE);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdir_parent(path) < 0)
 			return -1;
-		fd = open(path, OPEN_FLAGS, 0600);
+		fd = open(path, OPEN_FLAGS, FILE_MODE);
 	}
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
+	if (fstat(fd, &st) < 0)
+		goto fail;
 	/* a regular file, or a character device such as /dev/null */
 	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
-		close(fd);
 		errno = EINVAL; /* a FIFO, a socket, a directory */
-		return -1;
+		goto fail;
 	}
-	if (fcntl(fd, F_SETFL, O_APPEND) < 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
+	if (fcntl(fd, F_SETFL, O_APPEND) < 0)
+		goto fail;
 	*dev = st.st_dev;
 	*ino = st.st_ino;
 	return fd;
-}
-
-static void close_file(struct sink *s)
-{
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 /* (Re)open the file output; returns 0, or -1 with errno set and the
  * file closed. */
-static int reopen_file(struct sink *s)
+static int reopen_file(struct output *o)
 {
 	dev_t dev;
 	ino_t ino;
 	int fd, saved;
 
-	fd = open_file(s->file_path, &dev, &ino);
-	if (fd < 0) {
+	fd = open_file(o->path, &dev, &ino);
+	if (o->fd >= 0) {
 		saved = errno;
-		close_file(s);
+		close(o->fd);
 		errno = saved;
-		return -1;
 	}
-	close_file(s);
+	o->fd = fd;
+	if (fd < 0)
+		return -1;
 	/* a fragment that could not be cut off is still there when the path
 	 * names the same file again (SIGHUP without a rotation) */
-	if (dev != s->dev || ino != s->ino)
-		s->need_newline = false;
-	s->fd = fd;
-	s->dev = dev;
-	s->ino = ino;
+	if (dev != o->dev || ino != o->ino)
+		o->need_newline = false;
+	o->dev = dev;
+	o->ino = ino;
 	return 0;
 }
 
 /* Reopen the file if its path no longer names the file we have open
  * (renamed or deleted by logrotate without a postrotate script), or if it
  * is closed. Returns 0, or -1 with errno set. */
-static int check_file(struct sink *s)
+static int check_file(struct output *o)
 {
 	struct stat st;
 
-	if (!(s->outputs & OUTPUT_FILE))
+	if (o->fd >= 0 && stat(o->path, &st) == 0 && st.st_dev == o->dev &&
+	    st.st_ino == o->ino)
 		return 0;
-	if (s->fd >= 0 && stat(s->file_path, &st) == 0 && st.st_dev == s->dev &&
-	    st.st_ino == s->ino)
-		return 0;
-	if (s->fd >= 0)
-		log_info("%s: renamed or deleted; reopening", s->file_path);
-	return reopen_file(s);
+	if (o->fd >= 0)
+		log_info("%s: renamed or deleted; reopening", o->path);
+	return reopen_file(o);
+}
+
+/* Finish a line a pipe took part of (done bytes of out, outlen long): it
+ * cannot be taken back. Returns 0, or -1 with errno set. */
+static int finish_line(int fd, const char *out, size_t outlen, size_t done)
+{
+	ssize_t n;
+
+	while (done < outlen) {
+		n = write(fd, out + done, outlen - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 /*
- * Write buf (one whole line) to fd with one write(2). A short write is
- * undone with ftruncate back to the size before it, so no partial line is
- * left. If even that fails, *need_newline is set and the next write starts
- * with '\n', so the fragment stays on a line of its own and the next alert
- * is intact. Returns 0, or -1 with errno set.
+ * Write buf (one whole line) to fd with one write(2). A short write to a
+ * file is undone with ftruncate back to the size before it, so no partial
+ * line is left. If even that fails, or a pipe took part of the line, the
+ * next write starts with '\n' (*need_newline), so the fragment stays on a
+ * line of its own and the next alert is intact. Returns 0, or -1 with
+ * errno set.
  */
 static int write_line(int fd, bool is_file, bool *need_newline, const char *buf,
 		      size_t len)
 {
-	const char *out = buf;
 	char *joined = NULL;
+	const char *out = buf;
 	size_t outlen = len;
 	ssize_t n;
 	int saved;
@@ -202,131 +231,295 @@ static int write_line(int fd, bool is_file, bool *need_newline, const char *buf,
 	do {
 		n = write(fd, out, outlen);
 	} while (n < 0 && errno == EINTR);
-	saved = errno;
-	free(joined);
-	if (n >= 0 && (size_t)n == outlen) {
-		*need_newline = false;
-		return 0;
-	}
-	if (n == 0)
-		saved = ENOSPC;
-	if (n > 0 && !is_file) {
-		/* a pipe took part of the line: finish it, it cannot be
-		 * taken back */
-		size_t done = (size_t)n;
-
-		while (done < outlen) {
-			n = write(fd, buf + (done - (outlen - len)),
-				  outlen - done);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			done += (size_t)n;
-		}
-		if (done == outlen) {
-			*need_newline = false;
-			return 0;
-		}
-		saved = n < 0 ? errno : EIO;
-		*need_newline = true;
-	} else if (n > 0) {
-		off_t end;
+	saved = n == 0 ? ENOSPC : errno;
+	if (n > 0 && (size_t)n < outlen && !is_file) {
+		n = finish_line(fd, out, outlen, (size_t)n) == 0
+			    ? (ssize_t)outlen
+			    : -1;
+		saved = errno;
+		*need_newline = n < 0;
+	} else if (n > 0 && (size_t)n < outlen) {
+		off_t end = lseek(fd, 0, SEEK_END);
 
 		saved = ENOSPC; /* what a short write to a file means */
-		end = lseek(fd, 0, SEEK_END);
 		if (end < n || ftruncate(fd, end - n) < 0) {
 			log_warn("cannot remove a partial alert line");
 			*need_newline = true;
 		}
 	}
+	free(joined);
+	if (n >= 0 && (size_t)n == outlen) {
+		*need_newline = false;
+		return 0;
+	}
 	errno = saved;
 	return -1;
 }
 
-static void note_failure(struct sink *s, struct failure *f, const char *what,
-			 int err)
+/* The longest alert text syslog may send in a message of at most max
+ * bytes: less its header at its longest, a relay's host name, and the
+ * "@cee: " prefix. No limit (0) stays none. */
+static size_t syslog_max_len(const struct output *o, size_t max)
 {
+	size_t head = devlog_header_max(&o->dl) + RELAY_HOSTNAME_MAX + 1 +
+		      (o->cee ? strlen(CEE_PREFIX) : 0);
+
+	if (max == 0)
+		return 0;
+	return max > head ? max - head : 1;
+}
+
+/* Make o an output of type t that is off, with nothing open. */
+static void out_init(struct output *o, enum output_type t)
+{
+	memset(o, 0, sizeof(*o));
+	o->type = t;
+	o->fd = -1;
+	devlog_init(&o->dl, "");
+}
+
+/* Open output o (of its type) as cfg says. Returns 0, or -1 with errno
+ * set: out_close then frees what it holds. */
+static int out_open(struct output *o, const struct config *cfg)
+{
+	o->on = true;
+	switch (o->type) {
+	case OUT_SYSLOG:
+		devlog_set_ident(&o->dl, cfg->syslog_ident);
+		o->pri =
+			LOG_MAKEPRI(cfg->syslog_facility, cfg->syslog_priority);
+		o->cee = cfg->syslog_cee;
+		o->max_len = syslog_max_len(o, cfg->syslog_max_message);
+		break;
+	case OUT_FILE:
+		o->path = strdup(cfg->file_path);
+		if (o->path == NULL)
+			return -1;
+		o->fd = open_file(o->path, &o->dev, &o->ino);
+		return o->fd < 0 ? -1 : 0;
+	case OUT_STDOUT:
+		o->fd = STDOUT_FILENO;
+		break;
+	case OUT_TYPES:
+		break;
+	}
+	return 0;
+}
+
+/* Carry over a reload what of old lasts into next, of the same type: the
+ * counts and failure state, the syslog connection, and a pending newline
+ * when the output still writes where old did. */
+static void out_keep(struct output *next, struct output *old)
+{
+	next->st = old->st;
+	next->fail = old->fail;
+	next->lim_lost = old->lim_lost;
+	next->lim_long = old->lim_long;
+	switch (next->type) {
+	case OUT_SYSLOG:
+		if (next->on && old->on)
+			devlog_move(&next->dl, &old->dl);
+		break;
+	case OUT_FILE:
+		if (next->on && next->dev == old->dev && next->ino == old->ino)
+			next->need_newline = old->need_newline;
+		break;
+	case OUT_STDOUT:
+		next->need_newline = old->need_newline;
+		break;
+	case OUT_TYPES:
+		break;
+	}
+}
+
+/* Write text (len bytes; for the file and stdout a whole line) to o.
+ * Returns 0, or -1 with errno set. */
+static int out_write(struct output *o, const char *text, size_t len)
+{
+	switch (o->type) {
+	case OUT_SYSLOG:
+		return devlog_send(&o->dl, o->pri, o->cee ? CEE_PREFIX : NULL,
+				   text, len);
+	case OUT_FILE:
+		if (check_file(o) < 0)
+			return -1;
+		return write_line(o->fd, true, &o->need_newline, text, len);
+	case OUT_STDOUT:
+		return write_line(o->fd, false, &o->need_newline, text, len);
+	case OUT_TYPES:
+		break;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* Reopen what o writes to: at once (force: SIGHUP, logrotate), or when it
+ * is gone from under us (the periodic check). Returns 0, or -1 with errno
+ * set. */
+static int out_reopen(struct output *o, bool force)
+{
+	switch (o->type) {
+	case OUT_FILE:
+		return force ? reopen_file(o) : check_file(o);
+	case OUT_SYSLOG: /* connects again by itself when the daemon has */
+	case OUT_STDOUT:
+	case OUT_TYPES:
+		break;
+	}
+	return 0;
+}
+
+/* Let go of what o holds; o is then off. Safe on an output that is off. */
+static void out_close(struct output *o)
+{
+	switch (o->type) {
+	case OUT_FILE:
+		if (o->fd >= 0)
+			close(o->fd);
+		free(o->path);
+		o->path = NULL;
+		break;
+	case OUT_SYSLOG:
+		devlog_close(&o->dl);
+		break;
+	case OUT_STDOUT: /* not ours to close */
+	case OUT_TYPES:
+		break;
+	}
+	o->fd = -1;
+	o->on = false;
+}
+
+/* Close every output of out. */
+static void outputs_close(struct output *out)
+{
+	size_t t;
+
+	for (t = 0; t < OUT_TYPES; t++)
+		out_close(&out[t]);
+}
+
+/* Fill out with every output, opening those cfg names. Returns 0, or -1
+ * with the reason logged (followed by why_kept) and nothing left open. */
+static int outputs_open(struct output *out, const struct config *cfg,
+			const char *why_kept)
+{
+	size_t t;
+
+	for (t = 0; t < OUT_TYPES; t++)
+		out_init(&out[t], (enum output_type)t);
+	for (t = 0; t < OUT_TYPES; t++) {
+		if (!(cfg->outputs & OUT_BIT(t)) || out_open(&out[t], cfg) == 0)
+			continue;
+		log_err("%s: cannot open: %s%s",
+			t == OUT_FILE ? cfg->file_path : output_name(t),
+			strerror(errno), why_kept);
+		outputs_close(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* A queued output failed to take a line (errno err): say so, at most once
+ * per retry interval unless the reason changes. */
+static void note_failure(struct sink *s, struct output *o, int err)
+{
+	struct failure *f = &o->fail;
 	time_t now = time(NULL);
 
-	s->st.write_errors++;
 	if (!f->failing || f->last_errno != err ||
 	    now - f->last_logged >= (time_t)s->retry_interval) {
 		log_warnx("%s: write failed: %s; alerts are kept (at most "
 			  "%zu) and retried every %u seconds",
-			  what, strerror(err), s->queue_max, s->retry_interval);
+			  out_what(o), strerror(err), s->queue_max,
+			  s->retry_interval);
 		f->last_logged = now;
 	}
 	f->failing = true;
 	f->last_errno = err;
 }
 
-static void note_success(struct failure *f, const char *what)
+/* o failed to take an alert (errno err): count it and say so. */
+static void out_failed(struct sink *s, struct output *o, int err)
 {
-	if (f->failing)
-		log_info("%s: writing again", what);
-	f->failing = false;
+	o->st.write_errors++;
+	if (out_queued(o->type))
+		note_failure(s, o, err);
+	else
+		log_limited(&o->lim_lost, "%s: alert lost: %s", out_what(o),
+			    strerror(err));
 }
 
-/* Try one queued-kind output; returns 0 or -1 (failure noted). */
-static int try_output(struct sink *s, unsigned output, const char *line,
+/* o took an alert. */
+static void out_took(struct output *o)
+{
+	o->st.written++;
+	if (o->fail.failing)
+		log_info("%s: writing again", out_what(o));
+	o->fail.failing = false;
+}
+
+/* Write line to a queued output; returns 0 or -1 (failure counted). */
+static int try_output(struct sink *s, struct output *o, const char *line,
 		      size_t len)
 {
-	int rc;
-
-	if (output == OUTPUT_FILE) {
-		rc = check_file(s);
-		if (rc == 0)
-			rc = write_line(s->fd, true, &s->need_newline, line,
-					len);
-		if (rc < 0)
-			note_failure(s, &s->fail_file, s->file_path, errno);
-		else
-			note_success(&s->fail_file, s->file_path);
-	} else {
-		rc = write_line(STDOUT_FILENO, false, &s->stdout_newline, line,
-				len);
-		if (rc < 0)
-			note_failure(s, &s->fail_stdout, "stdout", errno);
-		else
-			note_success(&s->fail_stdout, "stdout");
+	if (out_write(o, line, len) < 0) {
+		out_failed(s, o, errno);
+		return -1;
 	}
-	return rc;
+	out_took(o);
+	return 0;
 }
 
 /*
- * Send one alert (json, len bytes, NUL-terminated) to syslog. The ident is
- * the log module's (set by set_config); the facility and priority go with
- * each message. Syslog is not queued: when the daemon is down, or has had
- * no room for a second, the alert is lost to syslog (the other outputs
- * still get it), counted as a write error and logged.
+ * The text o takes of the alert doc: the whole one (*text, *len) when it
+ * is within o's limit, else the shorter version doc offers. Returns 0, or
+ * -1 when no version fits (counted and logged): never one cut in the
+ * middle.
  */
-static void write_syslog(struct sink *s, const char *json, size_t len)
+static int out_fit(struct output *o, const struct sink_doc *doc,
+		   const char **text, size_t *len)
 {
-	static struct log_limit lim_syslog = LOG_LIMIT_INIT;
-	char *cee = NULL;
-	int rc, err = ENOMEM;
+	const char *cut = NULL;
+	size_t n = 0;
 
-	if (s->cee) {
-		cee = malloc(sizeof(CEE_PREFIX) + len);
-		if (cee == NULL)
-			goto lost;
-		memcpy(cee, CEE_PREFIX, sizeof(CEE_PREFIX) - 1);
-		memcpy(cee + sizeof(CEE_PREFIX) - 1, json, len + 1);
+	if (o->max_len == 0 || *len <= o->max_len)
+		return 0;
+	if (doc->within != NULL)
+		cut = doc->within(doc->arg, o->max_len, &n);
+	if (cut != NULL && n <= o->max_len) {
+		*text = cut;
+		*len = n;
+		return 0;
 	}
-	rc = log_syslog(LOG_MAKEPRI(s->facility, s->priority),
-			cee ? cee : json);
-	err = errno;
-	free(cee);
-	if (rc == 0)
-		return;
-lost:
-	s->st.write_errors++;
-	log_limited(&lim_syslog, "syslog: alert lost: %s", strerror(err));
+	o->st.too_long++;
+	log_limited(&o->lim_long,
+		    "%s: alert of %zu bytes dropped: longer than the %zu bytes "
+		    "it takes, %s",
+		    out_what(o), *len, o->max_len,
+		    doc->within ? "even with its arguments cut"
+				: "and no shorter version offered");
+	return -1;
 }
 
-/* Outputs (of QUEUED_OUTPUTS) that have lines waiting: new lines for them
- * must wait too, or they would be written out of order. */
+/* Hand the alert (line, the whole one with its '\n') to an output that is
+ * not queued: whole, shorter, or not at all. */
+static void send_unqueued(struct sink *s, struct output *o,
+			  const struct sink_doc *doc, const char *line)
+{
+	const char *text = line;
+	size_t len = doc->len;
+
+	if (out_fit(o, doc, &text, &len) < 0)
+		return;
+	if (out_write(o, text, len) < 0)
+		out_failed(s, o, errno);
+	else
+		out_took(o);
+}
+
+/* Outputs that have lines waiting: new lines for them must wait too, or
+ * they would be written out of order. */
 static unsigned queued_outputs(const struct sink *s)
 {
 	unsigned bits = 0;
@@ -352,7 +545,6 @@ static void compact_queue(struct sink *s)
 		s->queue[j++] = s->queue[i];
 	}
 	s->nqueue = j;
-	s->st.queued = j;
 }
 
 /*
@@ -362,16 +554,17 @@ static void compact_queue(struct sink *s)
 static void retry_queue(struct sink *s)
 {
 	unsigned broken = 0;
-	size_t i;
+	size_t i, t;
 
 	for (i = 0; i < s->nqueue; i++) {
 		struct pending *p = &s->queue[i];
-		unsigned bit;
 
-		for (bit = OUTPUT_STDOUT; bit <= OUTPUT_FILE; bit <<= 1) {
+		for (t = 0; t < OUT_TYPES; t++) {
+			unsigned bit = OUT_BIT(t);
+
 			if (!(p->outputs & bit) || (broken & bit))
 				continue;
-			if (try_output(s, bit, p->line, p->len) < 0)
+			if (try_output(s, &s->out[t], p->line, p->len) < 0)
 				broken |= bit;
 			else
 				p->outputs &= ~bit;
@@ -393,13 +586,20 @@ static void rate_summary(struct sink *s)
 	s->rl_start = 0;
 }
 
+/* Whether the open window has ended at now (or the clock went back). */
+static bool window_over(const struct sink *s, time_t now)
+{
+	return s->rl_start != 0 &&
+	       (now < s->rl_start ||
+		now - s->rl_start >= (time_t)s->rl_interval);
+}
+
 /* Close the window if it has ended; true if this alert may go out. */
 static bool rate_allow(struct sink *s, time_t now)
 {
 	if (s->rl_max == 0)
 		return true;
-	if (s->rl_start != 0 &&
-	    (now < s->rl_start || now - s->rl_start >= (time_t)s->rl_interval))
+	if (window_over(s, now))
 		rate_summary(s);
 	if (s->rl_start == 0)
 		s->rl_start = now;
@@ -412,27 +612,12 @@ static bool rate_allow(struct sink *s, time_t now)
 	return false;
 }
 
-static int set_config(struct sink *s, const struct config *cfg)
+/* Take cfg's limits, and give diagnostics the alerts' syslog ident, as
+ * syslog(3) had one ident per process. */
+static void set_limits(struct sink *s, const struct config *cfg)
 {
-	char *ident = NULL;
-
-	if (cfg->outputs & OUTPUT_SYSLOG) {
-		ident = strdup(cfg->syslog_ident ? cfg->syslog_ident
-						 : "audisp-dracut");
-		if (ident == NULL)
-			return -1;
-		log_syslog_ident(ident);
-	}
-	/* the log module keeps the pointer: the old ident may be freed only
-	 * once a new one replaces it */
-	if (ident != NULL) {
-		free(s->ident);
-		s->ident = ident;
-	}
-	s->facility = cfg->syslog_facility;
-	s->priority = cfg->syslog_priority;
-	s->cee = cfg->syslog_cee;
-	s->outputs = cfg->outputs;
+	if (cfg->outputs & OUT_BIT(OUT_SYSLOG))
+		log_syslog_ident(cfg->syslog_ident);
 	if (s->rl_max != cfg->rate_limit_alerts ||
 	    s->rl_interval != cfg->rate_limit_interval)
 		rate_summary(s);
@@ -440,11 +625,8 @@ static int set_config(struct sink *s, const struct config *cfg)
 	s->rl_interval = cfg->rate_limit_interval;
 	s->retry_interval = cfg->retry_interval ? cfg->retry_interval : 1;
 	s->queue_max = cfg->queue_max;
-	return 0;
 }
 
-/* Open the outputs cfg names. Returns NULL with the reason logged; free
- * with sink_free (which tries the queue once more). */
 struct sink *sink_create(const struct config *cfg)
 {
 	struct sink *s;
@@ -458,31 +640,14 @@ struct sink *sink_create(const struct config *cfg)
 		log_err("out of memory");
 		return NULL;
 	}
-	s->fd = -1;
-	if (cfg->outputs & OUTPUT_FILE) {
-		s->file_path = strdup(cfg->file_path);
-		if (s->file_path == NULL) {
-			log_err("out of memory");
-			sink_free(s);
-			return NULL;
-		}
-		s->fd = open_file(s->file_path, &s->dev, &s->ino);
-		if (s->fd < 0) {
-			log_err("%s: cannot open: %s", s->file_path,
-				strerror(errno));
-			sink_free(s);
-			return NULL;
-		}
-	}
-	if (set_config(s, cfg) < 0) {
-		log_err("out of memory");
-		sink_free(s);
+	if (outputs_open(s->out, cfg, "") < 0) {
+		free(s);
 		return NULL;
 	}
+	set_limits(s, cfg);
 	return s;
 }
 
-/* Free s after one more try to write its queue; sink_free(NULL) is safe. */
 void sink_free(struct sink *s)
 {
 	size_t i;
@@ -499,63 +664,21 @@ void sink_free(struct sink *s)
 	}
 	rate_summary(s);
 	free(s->queue);
-	close_file(s);
-	free(s->file_path);
-	/* s->ident stays allocated: openlog(3) still points at it, and the
-	 * log module may keep using syslog after us */
+	outputs_close(s->out);
 	free(s);
 }
 
-/* Switch to the outputs and limits of cfg (SIGHUP): reopens the file.
- * Returns 0, or -1 with the old outputs kept. */
-int sink_reconfigure(struct sink *s, const struct config *cfg)
+/* Drop the queued lines owed only to outputs that are off now, and the
+ * newest past queue_max; count and say so. */
+static void trim_queue(struct sink *s)
 {
-	char *path = NULL;
-	dev_t dev = 0;
-	ino_t ino = 0;
-	int fd = -1;
+	unsigned on = 0;
 	size_t i, gone = 0;
 
-	if (cfg->outputs == 0) {
-		log_err("no output configured; keeping the old outputs");
-		return -1;
-	}
-	if (cfg->outputs & OUTPUT_FILE) {
-		path = strdup(cfg->file_path);
-		if (path == NULL) {
-			log_err("out of memory; keeping the old outputs");
-			return -1;
-		}
-		fd = open_file(path, &dev, &ino);
-		if (fd < 0) {
-			log_err("%s: cannot open: %s; keeping the old outputs",
-				path, strerror(errno));
-			free(path);
-			return -1;
-		}
-	}
-	/* the queue gets one more try on the outputs it is owed to, as at
-	 * exit, before any of them is let go */
-	if (s->nqueue > 0)
-		retry_queue(s);
-	if (set_config(s, cfg) < 0) {
-		log_err("out of memory; keeping the old outputs");
-		if (fd >= 0)
-			close(fd);
-		free(path);
-		return -1;
-	}
-	close_file(s);
-	free(s->file_path);
-	s->file_path = path;
-	s->fd = fd;
-	if (fd < 0 || dev != s->dev || ino != s->ino)
-		s->need_newline = false;
-	s->dev = dev;
-	s->ino = ino;
-	/* lines owed only to outputs that are gone are dropped */
+	for (i = 0; i < OUT_TYPES; i++)
+		on |= s->out[i].on ? OUT_BIT(i) : 0;
 	for (i = 0; i < s->nqueue; i++) {
-		s->queue[i].outputs &= s->outputs;
+		s->queue[i].outputs &= on;
 		if (s->queue[i].outputs == 0) {
 			free(s->queue[i].line);
 			s->queue[i].line = NULL;
@@ -571,7 +694,7 @@ int sink_reconfigure(struct sink *s, const struct config *cfg)
 	s->st.dropped += gone;
 	gone = 0;
 	while (s->nqueue > s->queue_max) {
-		/* drop the newest, as sink_emit does on overflow */
+		/* drop the newest, as sink_emit_doc does on overflow */
 		free(s->queue[--s->nqueue].line);
 		gone++;
 	}
@@ -579,7 +702,30 @@ int sink_reconfigure(struct sink *s, const struct config *cfg)
 		log_warnx("%zu queued alert%s dropped: queue_max is now %zu",
 			  gone, gone == 1 ? "" : "s", s->queue_max);
 	s->st.dropped += gone;
-	s->st.queued = s->nqueue;
+}
+
+int sink_reconfigure(struct sink *s, const struct config *cfg)
+{
+	struct output next[OUT_TYPES];
+	size_t t;
+
+	if (cfg->outputs == 0) {
+		log_err("no output configured; keeping the old outputs");
+		return -1;
+	}
+	if (outputs_open(next, cfg, "; keeping the old outputs") < 0)
+		return -1;
+	/* the queue gets one more try on the outputs it is owed to, as at
+	 * exit, before any of them is let go */
+	if (s->nqueue > 0)
+		retry_queue(s);
+	for (t = 0; t < OUT_TYPES; t++) {
+		out_keep(&next[t], &s->out[t]);
+		out_close(&s->out[t]);
+		s->out[t] = next[t];
+	}
+	set_limits(s, cfg);
+	trim_queue(s);
 	return 0;
 }
 
@@ -597,9 +743,10 @@ static int enqueue(struct sink *s, char *line, size_t len, unsigned bits)
 
 	if (s->nqueue >= s->queue_max) {
 		s->st.dropped++;
-		log_limited(&lim_full,
-			    "alert queue full (%zu); alert dropped (%llu so far)",
-			    s->queue_max, (unsigned long long)s->st.dropped);
+		log_limited(
+			&lim_full,
+			"alert queue full (%zu); alert dropped (%llu so far)",
+			s->queue_max, (unsigned long long)s->st.dropped);
 		return -1;
 	}
 	grown = realloc(s->queue, (s->nqueue + 1) * sizeof(*grown));
@@ -613,63 +760,65 @@ static int enqueue(struct sink *s, char *line, size_t len, unsigned bits)
 	s->queue[s->nqueue].len = len;
 	s->queue[s->nqueue].outputs = bits;
 	s->nqueue++;
-	s->st.queued = s->nqueue;
 	return 0;
 }
 
-/*
- * Hand one alert (JSON without newline) to every output. Each output gets
- * the whole line or nothing; a failed output keeps the line in a bounded
- * queue for retry. Returns 0 when written or queued, 1 when held back by
- * the rate limit, -1 when dropped.
- */
-int sink_emit(struct sink *s, const char *json, size_t len)
+int sink_emit_doc(struct sink *s, const struct sink_doc *doc)
 {
-	unsigned waiting, failed = 0, bit;
+	unsigned waiting, failed = 0;
+	size_t t;
 	char *line;
 
 	s->st.emitted++;
 	if (!rate_allow(s, time(NULL)))
 		return 1;
-	line = malloc(len + 2);
+	/* the copy every output writes from: doc->text may be gone once
+	 * doc->within has been called */
+	line = malloc(doc->len + 2);
 	if (line == NULL) {
 		s->st.dropped++;
 		log_warnx("out of memory; alert dropped");
 		return -1;
 	}
-	memcpy(line, json, len);
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	if (s->outputs & OUTPUT_SYSLOG) {
-		line[len] = '\0';
-		write_syslog(s, line, len);
-		line[len] = '\n';
-	}
+	memcpy(line, doc->text, doc->len);
+	line[doc->len] = '\n';
+	line[doc->len + 1] = '\0';
 	waiting = queued_outputs(s);
-	for (bit = OUTPUT_STDOUT; bit <= OUTPUT_FILE; bit <<= 1) {
-		if (!(s->outputs & bit))
+	for (t = 0; t < OUT_TYPES; t++) {
+		struct output *o = &s->out[t];
+
+		if (!o->on)
 			continue;
-		if ((waiting & bit) || try_output(s, bit, line, len + 1) < 0)
-			failed |= bit;
+		if (!out_queued(o->type))
+			send_unqueued(s, o, doc, line);
+		else if ((waiting & OUT_BIT(t)) ||
+			 try_output(s, o, line, doc->len + 1) < 0)
+			failed |= OUT_BIT(t);
 	}
 	if (failed == 0) {
 		free(line);
 		s->st.written++;
 		return 0;
 	}
-	if (enqueue(s, line, len + 1, failed) < 0) {
+	if (enqueue(s, line, doc->len + 1, failed) < 0) {
 		free(line);
 		return -1;
 	}
 	return 0;
 }
 
-/* Periodic work: retry the queue, reopen a file renamed or deleted under
- * us, and write the rate-limit summary. now is time(NULL). */
+int sink_emit(struct sink *s, const char *json, size_t len)
+{
+	struct sink_doc doc = {.text = json, .len = len};
+
+	return sink_emit_doc(s, &doc);
+}
+
 void sink_tick(struct sink *s, time_t now)
 {
-	if (s->rl_start != 0 &&
-	    (now < s->rl_start || now - s->rl_start >= (time_t)s->rl_interval))
+	size_t t;
+
+	if (window_over(s, now))
 		rate_summary(s);
 	if (s->nqueue > 0) {
 		if (now < s->last_retry ||
@@ -677,21 +826,31 @@ void sink_tick(struct sink *s, time_t now)
 			s->last_retry = now;
 			retry_queue(s);
 		}
-	} else if (check_file(s) < 0) {
-		note_failure(s, &s->fail_file, s->file_path, errno);
+		return;
 	}
+	for (t = 0; t < OUT_TYPES; t++)
+		if (s->out[t].on && out_reopen(&s->out[t], false) < 0)
+			out_failed(s, &s->out[t], errno);
 }
 
-/* Reopen the file output (SIGHUP, logrotate). */
 void sink_reopen(struct sink *s)
 {
-	if ((s->outputs & OUTPUT_FILE) && reopen_file(s) < 0)
-		note_failure(s, &s->fail_file, s->file_path, errno);
+	size_t t;
+
+	for (t = 0; t < OUT_TYPES; t++)
+		if (s->out[t].on && out_reopen(&s->out[t], true) < 0)
+			out_failed(s, &s->out[t], errno);
 }
 
-/* Copy the counters into st. */
 void sink_stats(const struct sink *s, struct sink_stats *st)
 {
+	size_t t;
+
 	*st = s->st;
 	st->queued = s->nqueue;
+	for (t = 0; t < OUT_TYPES; t++) {
+		st->out[t] = s->out[t].st;
+		st->write_errors += s->out[t].st.write_errors;
+		st->too_long += s->out[t].st.too_long;
+	}
 }

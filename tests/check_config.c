@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "util.h"
 
 static char tmpdir[] = "/tmp/check_config.XXXXXX";
 static char conf_path[PATH_MAX];
@@ -128,12 +129,14 @@ START_TEST(test_defaults)
 	struct config cfg;
 
 	ck_assert_int_eq(config_defaults(&cfg), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	ck_assert_str_eq(cfg.file_path, "/var/log/audisp-dracut/alerts.json");
 	ck_assert_str_eq(cfg.syslog_ident, "audisp-dracut");
 	ck_assert_int_eq(cfg.syslog_facility, LOG_AUTHPRIV);
 	ck_assert_int_eq(cfg.syslog_priority, LOG_WARNING);
 	ck_assert(!cfg.syslog_cee);
+	/* rsyslogd's default maxMessageSize */
+	ck_assert_uint_eq(cfg.syslog_max_message, 8096);
 	ck_assert_int_eq(cfg.rule_version, 1);
 	ck_assert_uint_eq(cfg.nexceptions, 0);
 	ck_assert_uint_eq(cfg.table_max_entries, 4096);
@@ -159,7 +162,7 @@ START_TEST(test_missing_file)
 
 	snprintf(path, sizeof(path), "%s/nonexistent.conf", tmpdir);
 	ck_assert_int_eq(load_capture(path, false, &cfg), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	ck_assert_uint_eq(cfg.rate_limit_alerts, 100);
 	ck_assert_str_eq(messages, "");
 	config_clear(&cfg);
@@ -182,6 +185,7 @@ START_TEST(test_every_key_good)
 		   "syslog_facility = local3\n"
 		   "syslog_priority = notice\n"
 		   "syslog_cee = yes\n"
+		   "syslog_max_message = 65536\n"
 		   "rule_version = 7\n"
 		   "exception = process.parent.executable like~ "
 		   "\"/opt/kernel/*\"\n"
@@ -198,13 +202,14 @@ START_TEST(test_every_key_good)
 		   "   # indented comment\n");
 	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s", messages);
 	ck_assert_str_eq(messages, "");
-	ck_assert_uint_eq(cfg.outputs,
-			  OUTPUT_FILE | OUTPUT_STDOUT | OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_FILE) | OUT_BIT(OUT_STDOUT) |
+					       OUT_BIT(OUT_SYSLOG));
 	ck_assert_str_eq(cfg.file_path, "/tmp/x/alerts.log");
 	ck_assert_str_eq(cfg.syslog_ident, "dracut-watch");
 	ck_assert_int_eq(cfg.syslog_facility, LOG_LOCAL3);
 	ck_assert_int_eq(cfg.syslog_priority, LOG_NOTICE);
 	ck_assert(cfg.syslog_cee);
+	ck_assert_uint_eq(cfg.syslog_max_message, 65536);
 	ck_assert_int_eq(cfg.rule_version, 7);
 	ck_assert_uint_eq(cfg.nexceptions, 2);
 	ck_assert_uint_eq(cfg.table_max_entries, 1000);
@@ -225,13 +230,13 @@ START_TEST(test_output_values)
 	struct config cfg;
 
 	load_line("output = syslog", &cfg);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	config_clear(&cfg);
 	load_line("output = file", &cfg);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_FILE));
 	config_clear(&cfg);
 	load_line("output = stdout , file", &cfg);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE));
 	config_clear(&cfg);
 
 	assert_refused("output = syslog,mail", "'mail'");
@@ -366,6 +371,7 @@ START_TEST(test_number_ranges)
 		{"rate_limit_interval", 1, 86400, false},
 		{"queue_max", 0, 100000, false},
 		{"retry_interval", 1, 3600, false},
+		{"syslog_max_message", 2048, 262144, true},
 	};
 	struct config cfg;
 	char line[100];
@@ -417,6 +423,10 @@ START_TEST(test_number_ranges)
 	config_clear(&cfg);
 	load_line("queue_max = 0", &cfg);
 	ck_assert_uint_eq(cfg.queue_max, 0);
+	config_clear(&cfg);
+	load_line("syslog_max_message = 0", &cfg);
+	ck_assert_uint_eq(cfg.syslog_max_message, 0);
+	ck_assert_uint_eq(cfg.queue_max, 1000);
 	config_clear(&cfg);
 }
 END_TEST
@@ -575,18 +585,19 @@ START_TEST(test_set_output)
 
 	ck_assert_int_eq(config_defaults(&cfg), 0);
 	ck_assert_int_eq(config_set_output(&cfg, "-"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT));
 	ck_assert_int_eq(config_set_output(&cfg, "syslog"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_SYSLOG);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG));
 	ck_assert_int_eq(config_set_output(&cfg, "file:/tmp/a/b.json"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/tmp/a/b.json");
 	ck_assert_int_eq(config_set_output(&cfg, "syslog,-,file:/x/y"), 0);
-	ck_assert_uint_eq(cfg.outputs,
-			  OUTPUT_SYSLOG | OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_SYSLOG) |
+					       OUT_BIT(OUT_STDOUT) |
+					       OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/x/y");
 	ck_assert_int_eq(config_set_output(&cfg, "stdout,file"), 0);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/x/y");
 
 	/* errors leave cfg as it was */
@@ -596,9 +607,75 @@ START_TEST(test_set_output)
 	ck_assert_int_eq(config_set_output(&cfg, ""), -1);
 	ck_assert_int_eq(config_set_output(&cfg, ","), -1);
 	ck_assert_int_eq(config_set_output(&cfg, "syslog,file:/new,junk"), -1);
-	ck_assert_uint_eq(cfg.outputs, OUTPUT_STDOUT | OUTPUT_FILE);
+	ck_assert_uint_eq(cfg.outputs, OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE));
 	ck_assert_str_eq(cfg.file_path, "/x/y");
 	config_clear(&cfg);
+}
+END_TEST
+
+/*
+ * One table names the outputs for the output key, -o and the report: each
+ * name, and only those (with -o's "-" and file:PATH), is taken by both
+ * parsers; errors list them all.
+ */
+START_TEST(test_output_names)
+{
+	static const struct {
+		enum output_type type;
+		const char *name;
+	} names[] = {
+		{OUT_SYSLOG, "syslog"},
+		{OUT_FILE, "file"},
+		{OUT_STDOUT, "stdout"},
+	};
+	static const struct {
+		const char *value;
+		bool key_ok, spec_ok;
+		unsigned bits; /* when taken */
+	} words[] = {
+		{"-", false, true, OUT_BIT(OUT_STDOUT)},
+		{"file:/a/b", false, true, OUT_BIT(OUT_FILE)},
+		{" syslog ,file", true, true,
+		 OUT_BIT(OUT_SYSLOG) | OUT_BIT(OUT_FILE)},
+		{"stdout,,file", false, false, 0},
+		{"file:", false, false, 0},
+		{"SYSLOG", false, false, 0},
+	};
+	struct config cfg;
+	char line[100];
+	size_t i;
+
+	ck_assert_uint_eq(ARRAY_SIZE(names), OUT_TYPES);
+	ck_assert_ptr_null(output_name(OUT_TYPES));
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		ck_assert_str_eq(output_name(names[i].type), names[i].name);
+		snprintf(line, sizeof(line), "output = %s", names[i].name);
+		load_line(line, &cfg);
+		ck_assert_uint_eq(cfg.outputs, OUT_BIT(names[i].type));
+		ck_assert_int_eq(config_set_output(&cfg, "-"), 0);
+		ck_assert_int_eq(config_set_output(&cfg, names[i].name), 0);
+		ck_assert_uint_eq(cfg.outputs, OUT_BIT(names[i].type));
+		config_clear(&cfg);
+	}
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		snprintf(line, sizeof(line), "output = %s", words[i].value);
+		if (words[i].key_ok) {
+			load_line(line, &cfg);
+			ck_assert_uint_eq(cfg.outputs, words[i].bits);
+			config_clear(&cfg);
+		} else {
+			assert_refused(line, "output: '");
+		}
+		ck_assert_int_eq(config_defaults(&cfg), 0);
+		ck_assert_msg(config_set_output(&cfg, words[i].value) ==
+				      (words[i].spec_ok ? 0 : -1),
+			      "-o %s", words[i].value);
+		ck_assert_uint_eq(cfg.outputs, words[i].spec_ok
+						       ? words[i].bits
+						       : OUT_BIT(OUT_SYSLOG));
+		config_clear(&cfg);
+	}
+	assert_refused("output = mail", "is not syslog, file or stdout");
 }
 END_TEST
 
@@ -626,6 +703,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_permissions);
 	tcase_add_test(tc, test_owner);
 	tcase_add_test(tc, test_set_output);
+	tcase_add_test(tc, test_output_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

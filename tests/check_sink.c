@@ -11,12 +11,16 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "sink.h"
+#include "util.h"
 
 static char tmpdir[64];
 static char alerts[128]; /* tmpdir/out/alerts.json */
@@ -30,7 +34,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(alerts, sizeof(alerts), "%s/out/alerts.json", tmpdir);
 	ck_assert_int_eq(config_defaults(&cfg), 0);
-	cfg.outputs = OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_FILE);
 	free(cfg.file_path);
 	cfg.file_path = strdup(alerts);
 	signal(SIGPIPE, SIG_IGN);
@@ -253,7 +257,7 @@ START_TEST(test_stdout_output)
 	int rfd;
 
 	rfd = stdout_to_pipe(false);
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(emit(s, "{\"x\":\"y\"}"), 0);
@@ -270,7 +274,8 @@ START_TEST(test_several_outputs)
 	int rfd;
 
 	rfd = stdout_to_pipe(false);
-	cfg.outputs = OUTPUT_STDOUT | OUTPUT_FILE | OUTPUT_SYSLOG;
+	cfg.outputs =
+		OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE) | OUT_BIT(OUT_SYSLOG);
 	free(cfg.syslog_ident);
 	cfg.syslog_ident = strdup("check_sink");
 	s = sink_create(&cfg);
@@ -296,7 +301,7 @@ START_TEST(test_queue_retry_stdout)
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
 	ck_assert_int_eq(errno, EAGAIN);
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	cfg.queue_max = 3;
 	cfg.retry_interval = 1;
 	s = sink_create(&cfg);
@@ -348,7 +353,7 @@ START_TEST(test_queue_one_output)
 	rfd = stdout_to_pipe(true);
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
-	cfg.outputs = OUTPUT_STDOUT | OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_STDOUT) | OUT_BIT(OUT_FILE);
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(emit(s, "a1"), 0);
@@ -378,7 +383,7 @@ START_TEST(test_no_queue)
 
 	rfd = stdout_to_pipe(false);
 	close(rfd); /* EPIPE from now on */
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	cfg.queue_max = 0;
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
@@ -533,7 +538,7 @@ START_TEST(test_reconfigure_queue)
 	rfd = stdout_to_pipe(true);
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	s = sink_create(&cfg);
 	ck_assert_ptr_nonnull(s);
 	capture_begin();
@@ -544,7 +549,7 @@ START_TEST(test_reconfigure_queue)
 
 	/* the reader caught up: k1 goes out before stdout is let go */
 	drain(rfd);
-	cfg.outputs = OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_FILE);
 	capture_begin();
 	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
 	free(capture_end());
@@ -557,12 +562,12 @@ START_TEST(test_reconfigure_queue)
 	/* stdout still full at the reload: k2 is dropped, counted and said */
 	while (write(STDOUT_FILENO, "f", 1) == 1)
 		;
-	cfg.outputs = OUTPUT_STDOUT;
+	cfg.outputs = OUT_BIT(OUT_STDOUT);
 	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
 	capture_begin();
 	ck_assert_int_eq(emit(s, "k2"), 0);
 	free(capture_end());
-	cfg.outputs = OUTPUT_FILE;
+	cfg.outputs = OUT_BIT(OUT_FILE);
 	capture_begin();
 	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
 	said = capture_end();
@@ -839,6 +844,340 @@ START_TEST(test_enospc_append_only)
 }
 END_TEST
 
+/*
+ * Receive what is sent to /dev/log: in a mount namespace of this test (the
+ * test runs in a child of its own), a tmpfs on /dev holds a datagram
+ * socket bound as /dev/log. Returns its fd, or -1 (and says why) when that
+ * cannot be done: not root, or no namespaces.
+ */
+static int devlog_listen(const char *test)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: not root, skipped\n", test);
+		return -1;
+	}
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("tmpfs", "/dev", "tmpfs", 0, "size=64k,mode=0755") < 0) {
+		fprintf(stderr, "%s: no private /dev: %s, skipped\n", test,
+			strerror(errno));
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	strcpy(sa.sun_path, "/dev/log");
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+/* The next datagram waiting on fd, NUL-terminated, in a static buffer;
+ * NULL when none is waiting. Its length in *len. */
+static const char *devlog_next(int fd, size_t *len)
+{
+	static char buf[1 << 18];
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+/*
+ * Assert that msg is "<pri>Mmm dd hh:mm:ss ident[our pid]: " then body,
+ * as syslog(3) writes it.
+ */
+static void assert_syslog(const char *msg, int pri, const char *ident,
+			  const char *body)
+{
+	char head[64], rest[128];
+	size_t hlen;
+
+	snprintf(head, sizeof(head), "<%d>", pri);
+	hlen = strlen(head);
+	ck_assert_msg(strncmp(msg, head, hlen) == 0, "%.60s", msg);
+	/* the time: "Dec  4 10:00:00" */
+	ck_assert_msg(msg[hlen + 3] == ' ' && msg[hlen + 6] == ' ' &&
+			      msg[hlen + 9] == ':' && msg[hlen + 12] == ':' &&
+			      msg[hlen + 15] == ' ',
+		      "%.60s", msg);
+	snprintf(rest, sizeof(rest), "%s[%d]: ", ident, (int)getpid());
+	ck_assert_msg(strncmp(msg + hlen + 16, rest, strlen(rest)) == 0,
+		      "%.60s", msg);
+	ck_assert_str_eq(msg + hlen + 16 + strlen(rest), body);
+}
+
+/* Assert that the next datagram on fd is as assert_syslog says; returns
+ * its length. */
+static size_t assert_next_syslog(int fd, int pri, const char *ident,
+				 const char *body)
+{
+	const char *msg;
+	size_t n = 0;
+
+	msg = devlog_next(fd, &n);
+	ck_assert_msg(msg != NULL, "no message for %.40s", body);
+	assert_syslog(msg, pri, ident, body);
+	return n;
+}
+
+/* A JSON-like alert of exactly len bytes: {"a":"xxx...x"}. */
+static char *make_alert(size_t len)
+{
+	char *a = malloc(len + 1);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_ge(len, 8);
+	memset(a, 'x', len);
+	memcpy(a, "{\"a\":\"", 6);
+	memcpy(a + len - 2, "\"}", 2);
+	a[len] = '\0';
+	return a;
+}
+
+/* A stand-in for the alert module's shorter version: cut (cut_len bytes)
+ * or NULL; counts its calls and the max it was given. */
+struct stub_within {
+	const char *cut;
+	size_t cut_len;
+	unsigned calls;
+	size_t max;
+	char *clobber; /* overwritten at the call, as a builder may */
+};
+
+static const char *stub_within(void *arg, size_t max, size_t *len)
+{
+	struct stub_within *st = arg;
+
+	st->calls++;
+	st->max = max;
+	if (st->clobber != NULL)
+		memset(st->clobber, 'Z', strlen(st->clobber));
+	*len = st->cut_len;
+	return st->cut;
+}
+
+/* syslog to /dev/log as local3.notice (pri 19 * 8 + 5 = 157), ident
+ * check_sink, with @cee:, and the file beside it. */
+static void syslog_cfg(size_t max_message)
+{
+	cfg.outputs = OUT_BIT(OUT_SYSLOG) | OUT_BIT(OUT_FILE);
+	free(cfg.syslog_ident);
+	cfg.syslog_ident = strdup("check_sink");
+	cfg.syslog_facility = LOG_LOCAL3;
+	cfg.syslog_priority = LOG_NOTICE;
+	cfg.syslog_cee = true;
+	cfg.syslog_max_message = max_message;
+}
+
+#define PRI_LOCAL3_NOTICE 157
+
+/*
+ * syslog_max_message 2048 with ident check_sink and @cee: leaves 1741
+ * bytes of alert: 2048 less the longest header, 45 bytes ("<191>", 15 of
+ * time, 10 of ident, 10 of pid, 5 of blank, brackets and ": "), less 256
+ * for the host name and blank a relay adds, less 6 for "@cee: ".
+ */
+#define LIMIT_MESSAGE 2048
+#define LIMIT_TEXT 1741
+#define LIMIT_RELAY 256
+#define CUT "{\"cut\":1}"
+
+enum offer { OFFER_NONE, OFFER_NULL, OFFER_CUT, OFFER_TOO_LONG };
+enum got { GOT_WHOLE, GOT_CUT, GOT_NOTHING };
+
+static const struct limit_case {
+	const char *what;
+	size_t len;	    /* of the alert */
+	size_t max_message; /* syslog_max_message */
+	bool cee;	    /* syslog_cee */
+	bool reuse;	    /* within overwrites the alert's text */
+	enum offer offer;
+	enum got got;
+	const char *said; /* logged, or NULL for nothing */
+} limit_cases[] = {
+	{"short", 100, LIMIT_MESSAGE, true, false, OFFER_CUT, GOT_WHOLE, NULL},
+	{"at the limit", LIMIT_TEXT, LIMIT_MESSAGE, true, false, OFFER_CUT,
+	 GOT_WHOLE, NULL},
+	{"a byte past it", LIMIT_TEXT + 1, LIMIT_MESSAGE, true, false,
+	 OFFER_CUT, GOT_CUT, NULL},
+	{"far past it", 100000, LIMIT_MESSAGE, true, false, OFFER_CUT, GOT_CUT,
+	 NULL},
+	/* within may reuse the alert's memory (a builder's buffer): the
+	 * file still gets the whole alert */
+	{"the text reused", 5000, LIMIT_MESSAGE, true, true, OFFER_CUT, GOT_CUT,
+	 NULL},
+	{"no version fits", LIMIT_TEXT + 1, LIMIT_MESSAGE, true, false,
+	 OFFER_NULL, GOT_NOTHING,
+	 "alert of 1742 bytes dropped: longer than the 1741 bytes it takes, "
+	 "even with its arguments cut"},
+	{"the version is too long", LIMIT_TEXT + 1, LIMIT_MESSAGE, true, false,
+	 OFFER_TOO_LONG, GOT_NOTHING, "even with its arguments cut"},
+	{"no version offered", LIMIT_TEXT + 1, LIMIT_MESSAGE, true, false,
+	 OFFER_NONE, GOT_NOTHING, "and no shorter version offered"},
+	/* no limit: any length goes whole, and within is never asked */
+	{"no limit, no @cee:", 100000, 0, false, false, OFFER_CUT, GOT_WHOLE,
+	 NULL},
+};
+
+/* The stand-in's offer for case c, and doc's within. */
+static void set_offer(const struct limit_case *c, struct stub_within *st,
+		      struct sink_doc *doc, char *alert)
+{
+	st->cut = CUT;
+	st->cut_len = strlen(CUT);
+	doc->within = stub_within;
+	doc->arg = st;
+	if (c->offer == OFFER_NONE)
+		doc->within = NULL;
+	if (c->offer == OFFER_NULL)
+		st->cut = NULL;
+	if (c->offer == OFFER_TOO_LONG) {
+		st->cut = alert;
+		st->cut_len = LIMIT_TEXT + 1;
+	}
+	if (c->reuse)
+		st->clobber = alert;
+}
+
+/* Assert what syslog got of case c (alert, and the sink's counts ss)
+ * on fd, which receives /dev/log. */
+static void assert_limit_got(const struct limit_case *c, int fd,
+			     const char *alert, const struct sink_stats *ss)
+{
+	char *body;
+	size_t n;
+
+	switch (c->got) {
+	case GOT_WHOLE:
+	case GOT_CUT:
+		ck_assert_int_gt(asprintf(&body, "%s%s", c->cee ? "@cee: " : "",
+					  c->got == GOT_WHOLE ? alert : CUT),
+				 0);
+		n = assert_next_syslog(fd, PRI_LOCAL3_NOTICE, "check_sink",
+				       body);
+		free(body);
+		/* room left for a relay's host name */
+		if (c->max_message)
+			ck_assert_uint_le(n, c->max_message - LIMIT_RELAY);
+		ck_assert_uint_eq(ss->too_long, 0);
+		ck_assert_uint_eq(ss->out[OUT_SYSLOG].written, 1);
+		break;
+	case GOT_NOTHING:
+		ck_assert_uint_eq(ss->too_long, 1);
+		ck_assert_uint_eq(ss->out[OUT_SYSLOG].too_long, 1);
+		ck_assert_uint_eq(ss->out[OUT_SYSLOG].written, 0);
+		break;
+	}
+	ck_assert_msg(devlog_next(fd, &n) == NULL, "%s: one message too many",
+		      c->what);
+}
+
+/* One case of limit_cases against a new sink; fd receives /dev/log. */
+static void run_limit_case(const struct limit_case *c, int fd)
+{
+	struct stub_within st = {0};
+	struct sink_doc doc = {0};
+	struct sink_stats ss;
+	char *alert, *line, *said;
+	struct sink *s;
+
+	syslog_cfg(c->max_message);
+	cfg.syslog_cee = c->cee;
+	alert = make_alert(c->len);
+	ck_assert_int_gt(asprintf(&line, "%s\n", alert), 0);
+	set_offer(c, &st, &doc, alert);
+	doc.text = alert;
+	doc.len = c->len;
+	unlink(alerts);
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	capture_begin();
+	ck_assert_int_eq(sink_emit_doc(s, &doc), 0);
+	said = capture_end();
+	sink_stats(s, &ss);
+	sink_free(s);
+
+	/* the file takes the whole alert, whatever syslog got */
+	assert_file(alerts, line);
+	ck_assert_uint_eq(st.calls, c->got == GOT_WHOLE || !doc.within ? 0 : 1);
+	if (st.calls)
+		ck_assert_uint_eq(st.max, LIMIT_TEXT);
+	assert_limit_got(c, fd, alert, &ss);
+	ck_assert_uint_eq(ss.out[OUT_FILE].written, 1);
+	ck_assert_uint_eq(ss.written, 1);
+	ck_assert_uint_eq(ss.write_errors, 0);
+	if (c->said)
+		ck_assert_msg(strstr(said, c->said) != NULL, "%s: said %s",
+			      c->what, said);
+	else
+		ck_assert_msg(said[0] == '\0', "%s: said %s", c->what, said);
+	free(said);
+	free(line);
+	free(alert);
+}
+
+/* The syslog output's size limit: a whole alert, the shorter version,
+ * or nothing (counted and logged); never an alert cut in the middle. */
+START_TEST(test_syslog_limit)
+{
+	size_t i;
+	int fd;
+
+	fd = devlog_listen("test_syslog_limit");
+	if (fd < 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(limit_cases); i++)
+		run_limit_case(&limit_cases[i], fd);
+	close(fd);
+}
+END_TEST
+
+/*
+ * The diagnostics take the alerts' ident once alerts go to syslog, as
+ * syslog(3) had one per process: a copy, valid after the configuration
+ * that named it is gone, and following a reload.
+ */
+START_TEST(test_syslog_ident)
+{
+	struct sink *s;
+	size_t n;
+	int fd;
+
+	fd = devlog_listen("test_syslog_ident");
+	if (fd < 0)
+		return;
+	syslog_cfg(LIMIT_MESSAGE);
+	s = sink_create(&cfg);
+	ck_assert_ptr_nonnull(s);
+	free(cfg.syslog_ident);
+	cfg.syslog_ident = strdup("reloaded");
+	log_use_syslog(true);
+	log_err("one %d", 1);
+	ck_assert_int_eq(sink_reconfigure(s, &cfg), 0);
+	log_warnx("two");
+	ck_assert_int_eq(emit(s, "{}"), 0);
+	sink_free(s);
+	config_clear(&cfg);
+	errno = ENOENT;
+	log_warn("three");
+	log_use_syslog(false);
+
+	/* daemon.err (3 * 8 + 3), daemon.warning (3 * 8 + 4) */
+	assert_next_syslog(fd, 27, "check_sink", "one 1");
+	assert_next_syslog(fd, 28, "reloaded", "two");
+	assert_next_syslog(fd, PRI_LOCAL3_NOTICE, "reloaded", "@cee: {}");
+	assert_next_syslog(fd, 28, "reloaded",
+			   "three: No such file or directory");
+	ck_assert_ptr_null(devlog_next(fd, &n));
+	close(fd);
+}
+END_TEST
+
 static Suite *sink_suite(void)
 {
 	Suite *s = suite_create("sink");
@@ -861,6 +1200,8 @@ static Suite *sink_suite(void)
 	tcase_add_test(tc, test_enospc);
 	tcase_add_test(tc, test_enospc_overflow);
 	tcase_add_test(tc, test_enospc_append_only);
+	tcase_add_test(tc, test_syslog_limit);
+	tcase_add_test(tc, test_syslog_ident);
 	suite_add_tcase(s, tc);
 	return s;
 }

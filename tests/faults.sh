@@ -20,6 +20,11 @@
 #    failed arrive once it works again (audisp-dracut.conf(5): queue_max,
 #    retry_interval), and the only ones missing are those the
 #    documentation says are dropped, as counted by the state report.
+#    Last, an alert that syslog_max_message cannot hold even with its
+#    arguments cut (a working directory of 3000 bytes; paths are never
+#    cut): syslog gets nothing of it, never a message cut in the middle,
+#    the plugin says so, the file has it whole, and the next alert goes
+#    to both.
 #
 # Checks print "ok N - what" / "not ok N - what"; the last line is
 # "faults: N passed, M failed". Exit 77 when nothing could run.
@@ -437,6 +442,31 @@ check "... output back: the 3 queued (102-104) are written" \
 check "... exactly 102-104" test "$(runs "$A")" = "102 103 104"
 pairs 108 1 >&3
 check "... and new alerts follow (108)" wait_for 10 has_lines "$A" 4
+stop_plugin
+check "EOF: the plugin exits 0 ($stop_rc)" test "$stop_rc" = 0
+
+# --- 3h. an alert syslog_max_message cannot hold, even cut
+rm -rf "$tmp/out"
+mkdir -p "$tmp/out"
+sl_n=$(syslog_runs | wc -w)
+start_plugin "output = file,syslog" "output_file = $A" \
+	"syslog_ident = faults-test" "syslog_facility = local3" \
+	"syslog_priority = notice" "syslog_cee = no" \
+	"syslog_max_message = 4096" "rate_limit_alerts = 0" \
+	"proc_fallback = no"
+deep=/tmp/$(head -c 3000 /dev/zero | tr '\0' d)
+pairs 109 1 | sed "9s|cwd=\"/root\"|cwd=\"$deep\"|" >&3
+pairs 110 1 >&3
+check "syslog_max_message 4096, a 3000-byte working directory: the file gets alerts 109-110" \
+	wait_for 10 has_lines "$A" 2
+check "... whole, in order" test "$(runs "$A")" = "109 110"
+check "... syslog gets 110 only" \
+	wait_for 10 test "$(syslog_runs | cut -d ' ' -f "$((sl_n + 1))-")" = 110
+check "... and nothing cut of 109" \
+	test "$(grep -c "^local3\.notice faults-test\[$pl_pid\]: " "$tmp/all.log")" -eq 1
+check "... the plugin says it dropped it" \
+	grep -q "faults-test\[$pl_pid\]: syslog: alert of [0-9]* bytes dropped" \
+	"$tmp/all.log"
 stop_plugin
 check "EOF: the plugin exits 0 ($stop_rc)" test "$stop_rc" = 0
 

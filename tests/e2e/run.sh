@@ -126,6 +126,7 @@ syslog_ident = audisp-dracut-e2e
 syslog_facility = local4
 syslog_priority = warning
 syslog_cee = yes
+syslog_max_message = 262144
 rate_limit_alerts = 0
 state_file = $B/state
 EOF

@@ -119,7 +119,9 @@ class Plugin:
             lines += ["syslog_ident = " + syslog[1],
                       "syslog_facility = local3",
                       "syslog_priority = notice",
-                      "syslog_cee = yes"]
+                      "syslog_cee = yes",
+                      # its rsyslogd takes 256 KiB (hostile.sh)
+                      "syslog_max_message = 262144"]
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         os.chmod(self.conf, 0o600)
