@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "field.h"
 #include "json.h"
 #include "util.h"
 
@@ -335,55 +336,91 @@ static void put_rule(struct doc *d, const struct rule_meta *r)
 		put_threat(d, r);
 }
 
+/* The value v of field f (of the parent if parent) as the member key. */
+static void put_field(struct json *w, bool *more, const char *key,
+		      const struct field *f, bool parent,
+		      const struct field_value *v)
+{
+	const char *path = f->path[parent];
+
+	switch (f->type) {
+	case FIELD_T_STR:
+		json_str(w, more, key, path, v->str);
+		break;
+	case FIELD_T_ARGS:
+		if (!v->arr)
+			break;
+		json_strv(w, more, key, path, (const char *const *)v->arr,
+			  v->n);
+		json_key(w, more, "args_count");
+		json_int(w, (int64_t)v->n);
+		break;
+	case FIELD_T_UID:
+		json_ascii(w, more, key, v->str);
+		break;
+	}
+}
+
+/*
+ * The members of process (or of process.parent) that the field table
+ * declares, after pid. A field named "user.id" is the member id of the
+ * object user, which opens where its first member is written.
+ */
+static void put_fields(struct json *w, const struct image *img, bool parent)
+{
+	char open[FIELD_PATH_MAX] = ""; /* the object open: "user" */
+	bool more = true, inner = false;
+	struct field_value v;
+	const char *key, *dot;
+	size_t i, n;
+
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &field_table[i];
+
+		if (parent && !(f->flags & FIELD_PARENT))
+			continue;
+		field_get((enum field_id)i, img, &v);
+		if (!v.str && !v.arr)
+			continue;
+		key = f->name;
+		dot = strchr(key, '.');
+		n = dot ? (size_t)(dot - key) : 0;
+		if (*open && (strlen(open) != n || strncmp(open, key, n))) {
+			JSON_LIT(w, "}");
+			*open = '\0';
+		}
+		if (dot && !*open) {
+			snprintf(open, sizeof(open), "%.*s", (int)n, key);
+			json_key(w, &more, open);
+			JSON_LIT(w, "{");
+			inner = false;
+		}
+		put_field(w, *open ? &inner : &more, dot ? dot + 1 : key, f,
+			  parent, &v);
+	}
+	if (*open)
+		JSON_LIT(w, "}");
+}
+
 static void put_process(struct doc *d, const struct alert_input *in)
 {
-	const struct image *p = in->proc, *pp = in->parent;
+	const struct image *p = in->proc;
 	struct json *w = &d->w;
-	bool more = true, umore = false;
+	bool more = true;
 
 	json_key(w, &more, "process");
 	JSON_LIT(w, "{\"pid\":");
 	json_int(w, p->pid);
-	json_str(w, &more, "name", "process.name", p->name);
-	json_str(w, &more, "executable", "process.executable", p->executable);
-	if (p->args && p->argc) {
-		json_strv(w, &more, "args", "process.args",
-			  (const char *const *)p->args, p->argc);
-		JSON_LIT(w, ",\"args_count\":");
-		json_int(w, (int64_t)p->argc);
-	}
-	json_str(w, &more, "command_line", "process.command_line",
-		 p->command_line);
-	json_str(w, &more, "working_directory", "process.working_directory",
-		 p->cwd);
-	JSON_LIT(w, ",\"user\":{");
-	put_id(w, &umore, "id", (uint32_t)p->uid, false);
-	json_str(w, &umore, "name", "process.user.name", p->user_name);
-	JSON_LIT(w, "}");
-
+	put_fields(w, p, false);
 	/* the SYSCALL record's ppid: a forked parent's image may carry the
 	 * pid of the process it forked from */
-	if (pp || p->ppid > 0) {
+	if (in->parent || p->ppid > 0) {
 		JSON_LIT(w, ",\"parent\":{\"pid\":");
 		json_int(w, p->ppid);
-	}
-	if (pp) {
-		json_str(w, &more, "name", "process.parent.name", pp->name);
-		json_str(w, &more, "executable", "process.parent.executable",
-			 pp->executable);
-		if (pp->args && pp->argc) {
-			json_strv(w, &more, "args", "process.parent.args",
-				  (const char *const *)pp->args, pp->argc);
-			JSON_LIT(w, ",\"args_count\":");
-			json_int(w, (int64_t)pp->argc);
-		}
-		json_str(w, &more, "command_line",
-			 "process.parent.command_line", pp->command_line);
-		json_str(w, &more, "working_directory",
-			 "process.parent.working_directory", pp->cwd);
-	}
-	if (pp || p->ppid > 0)
+		if (in->parent)
+			put_fields(w, in->parent, true);
 		JSON_LIT(w, "}");
+	}
 	JSON_LIT(w, "}");
 }
 
