@@ -94,11 +94,13 @@ static void cat(struct buf *m, bool *ok, const char *s)
 		*ok = false;
 }
 
-/* Kibana's reason text (its alertReasonDescription template): "process event
- * with process X, parent process Y, by U on H created low alert NAME."
- * Unknown parts are left out, as Kibana leaves them out. */
-static void put_message(struct doc *d, struct buf *m, bool *more,
-			const struct alert_input *in)
+/*
+ * Kibana's reason text (its alertReasonDescription template): "process
+ * event with process X, parent process Y, by U on H created low alert
+ * NAME." Unknown parts are left out, as Kibana leaves them out. Into m,
+ * NUL-terminated; m->p is NULL on ENOMEM.
+ */
+static void reason(struct buf *m, const struct alert_input *in)
 {
 	const struct image *p = in->proc;
 	const struct rule_meta *r = in->rule;
@@ -138,29 +140,60 @@ static void put_message(struct doc *d, struct buf *m, bool *more,
 		cat(m, &ok, r->name);
 	}
 	cat(m, &ok, ".");
-	if (!ok || buf_append(m, "", 1) < 0) {
-		d->w.failed = true;
-		return;
-	}
-	json_str(&d->w, more, "message", "message", m->p);
+	if (!ok || buf_append(m, "", 1) < 0)
+		buf_free(m);
 }
 
-/* ecs and event: constants, but for the rule's risk score and the time. */
-static void put_event(struct doc *d, const struct alert_input *in)
+/* Elastic's rule severities, and the event.severity from which its
+ * External Alerts rule gives a promoted alert each of them. */
+static const struct {
+	const char *name;
+	int code;
+} severities[] = {
+	{"low", 21},
+	{"medium", 47},
+	{"high", 73},
+	{"critical", 99},
+};
+
+/* event.severity for r: its severity's code, else its risk score. */
+static int severity_code(const struct rule_meta *r)
+{
+	size_t i;
+
+	for (i = 0; r->severity && i < ARRAY_SIZE(severities); i++)
+		if (!strcmp(r->severity, severities[i].name))
+			return severities[i].code;
+	return r->risk_score;
+}
+
+/*
+ * ecs and event: constants, but for the rule's severity and risk score,
+ * the reason and the time. Elastic's External Alerts rule promotes the
+ * alert with its severity from event.severity and its risk from
+ * event.risk_score.
+ */
+static void put_event(struct doc *d, struct buf *m, bool *top,
+		      const struct alert_input *in)
 {
 	struct json *w = &d->w;
 	bool more = true;
 
-	JSON_LIT(w, ",\"ecs\":{\"version\":\"" ECS_VERSION "\"},\"event\":{"
+	json_key(w, top, "ecs");
+	JSON_LIT(w, "{\"version\":\"" ECS_VERSION "\"},\"event\":{"
 		    "\"kind\":\"alert\",\"category\":[\"process\"],"
 		    "\"type\":[\"start\"],\"action\":\"exec\","
 		    "\"outcome\":\"success\"");
 	if (in->rule) {
 		JSON_LIT(w, ",\"severity\":");
-		json_int(w, in->rule->risk_score);
+		json_int(w, severity_code(in->rule));
 		JSON_LIT(w, ",\"risk_score\":");
 		json_int(w, in->rule->risk_score);
 	}
+	reason(m, in);
+	if (!m->p)
+		w->failed = true;
+	json_str(w, &more, "reason", "event.reason", m->p);
 	JSON_LIT(w, ",\"module\":\"auditd\",\"dataset\":\"" EVENT_DATASET
 		    "\",\"provider\":\"" EVENT_PROVIDER "\"");
 	json_time(w, &more, "created", in->created_ms / 1000,
@@ -767,8 +800,10 @@ static int build_doc(struct alert_builder *ab, const struct alert_input *in,
 	ab->out.len = ab->ns.len = 0;
 	JSON_LIT(&d.w, "{");
 	json_time(&d.w, &more, "@timestamp", in->proc->sec, in->proc->msec);
-	put_message(&d, &ab->msg, &more, in);
-	put_event(&d, in);
+	/* Elastic's External Alerts rule names the alert from message */
+	if (in->rule)
+		json_str(&d.w, &more, "message", "message", in->rule->name);
+	put_event(&d, &ab->msg, &more, in);
 	put_rule_cached(ab, &d, in->rule);
 	put_process(&d, in);
 	put_user(&d, in->proc);

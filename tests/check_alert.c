@@ -960,7 +960,7 @@ START_TEST(test_no_parent)
 				 .created_ms = 1};
 	struct json_object *doc = build(&in), *o;
 
-	ck_assert_str_eq(get_str(doc, "message"),
+	ck_assert_str_eq(get_str(doc, "event.reason"),
 			 "process event with process dracut, by root on h "
 			 "created low alert Manual Dracut Execution.");
 	o = get(doc, "process.parent");
@@ -1037,7 +1037,8 @@ START_TEST(test_threat_versions)
 	doc = build(&in);
 	ck_assert_ptr_null(get(doc, "threat"));
 	ck_assert_ptr_null(get(doc, "rule"));
-	ck_assert_str_eq(get_str(doc, "message"),
+	ck_assert_ptr_null(get(doc, "message"));
+	ck_assert_str_eq(get_str(doc, "event.reason"),
 			 "process event with process dracut, created alert.");
 	json_object_put(doc);
 
@@ -1045,7 +1046,7 @@ START_TEST(test_threat_versions)
 	proc.executable = NULL;
 	proc.name = NULL;
 	doc = build(&in);
-	ck_assert_str_eq(get_str(doc, "message"),
+	ck_assert_str_eq(get_str(doc, "event.reason"),
 			 "process event created alert.");
 	json_object_put(doc);
 	{
@@ -1053,7 +1054,7 @@ START_TEST(test_threat_versions)
 
 		in.parent = &parent;
 		doc = build(&in);
-		ck_assert_str_eq(get_str(doc, "message"),
+		ck_assert_str_eq(get_str(doc, "event.reason"),
 				 "process event with parent process bash, "
 				 "created alert.");
 		json_object_put(doc);
@@ -1827,14 +1828,14 @@ START_TEST(test_builder_pieces)
 		}
 	}
 
-	/* the names in the order of their fields: message (it holds the
-	 * user name), process.user.name, user.name, host.name */
+	/* the names in the order of their fields: event.reason (it holds
+	 * the user name), process.user.name, user.name, host.name */
 	in.rule = &meta_v1;
 	in.host_name = "h\xff";
 	c = alert_builder_build(ab, &in, &blen);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_ptr_nonnull(strstr(
-		c, "\"encoded_fields\":[\"message\",\"process.user.name\","
+		c, "\"encoded_fields\":[\"event.reason\",\"process.user.name\","
 		   "\"user.name\",\"host.name\"]}}"));
 	ck_assert_ptr_nonnull(strstr(c, "\"host\":{\"name\":\"h\\\\xff\","
 					"\"os\":{\"type\":\"linux\"}}"));
@@ -1850,12 +1851,78 @@ START_TEST(test_builder_pieces)
 		c, "\"reference\":\"https://a/\"},\"audisp_dracut\":{"
 		   "\"rule\":{\"references\":[\"https://a/\",\"https://b/\"]},"
 		   "\"process\":{\"args_truncated\":false},"
-		   "\"encoded_fields\":[\"message\",\"process.user.name\","
+		   "\"encoded_fields\":[\"event.reason\",\"process.user.name\","
 		   "\"user.name\"]},\"threat\":{"));
 	ck_assert_str_eq(c + blen - 2, "}}");
 	alert_builder_free(ab);
 	alert_builder_free(NULL);
 	ck_assert_ptr_null(alert_builder_build(NULL, &in, &len));
+}
+END_TEST
+
+/*
+ * Elastic's External Alerts rule (rule_id eb079c62-4481-4d6e-9643-
+ * 3ca499df7aaa) promotes every document with event.kind alert: it names
+ * the alert from message, takes its risk from event.risk_score and its
+ * severity from event.severity, 21, 47, 73 and 99 standing for low,
+ * medium, high and critical. So message is the rule's name and the
+ * sentence is in event.reason; event.severity follows the rule's severity
+ * even where its risk score differs.
+ */
+static const struct {
+	const char *severity;
+	int risk_score, want_severity;
+} promotion_cases[] = {
+	{"low", 21, 21},	{"medium", 47, 47}, {"high", 73, 73},
+	{"critical", 99, 99},	{"high", 50, 73},   {"low", 5, 21},
+	{"unheard-of", 33, 33},
+};
+
+START_TEST(test_elastic_promotion)
+{
+	struct rule_meta meta = meta_v1;
+	char *argv[] = {S("dracut"), S("-f"), NULL};
+	char *pargv[] = {S("bash"), NULL};
+	struct image proc = {.pid = 7,
+			     .ppid = 6,
+			     .sec = T_SEC,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .args = argv,
+			     .argc = 2,
+			     .command_line = S("dracut -f"),
+			     .user_name = S("root")};
+	struct image parent = {.pid = 6,
+			       .executable = S("/usr/bin/bash"),
+			       .name = "bash",
+			       .args = pargv,
+			       .argc = 1,
+			       .command_line = S("bash"),
+			       .source = IMAGE_SRC_STREAM};
+	struct alert_input in = {.proc = &proc,
+				 .parent = &parent,
+				 .rule = &meta,
+				 .host_name = "web1",
+				 .created_ms = 1};
+	struct json_object *doc;
+	char want[256];
+
+	meta.severity = promotion_cases[_i].severity;
+	meta.risk_score = promotion_cases[_i].risk_score;
+	doc = build(&in);
+	ck_assert_str_eq(get_str(doc, "event.kind"), "alert");
+	ck_assert_str_eq(get_str(doc, "message"), "Manual Dracut Execution");
+	ck_assert_str_eq(get_str(doc, "rule.name"), "Manual Dracut Execution");
+	snprintf(want, sizeof(want),
+		 "process event with process dracut, parent process bash, by "
+		 "root on web1 created %s alert Manual Dracut Execution.",
+		 promotion_cases[_i].severity);
+	ck_assert_str_eq(get_str(doc, "event.reason"), want);
+	ck_assert_int_eq(json_object_get_int64(get(doc, "event.severity")),
+			 promotion_cases[_i].want_severity);
+	ck_assert_int_eq(json_object_get_int64(get(doc, "event.risk_score")),
+			 promotion_cases[_i].risk_score);
+	json_object_put(doc);
 }
 END_TEST
 
@@ -1920,6 +1987,8 @@ static Suite *alert_suite(void)
 	tcase_add_test(tc, test_escape_every_byte);
 	tcase_add_test(tc, test_length_bound_edge);
 	tcase_add_test(tc, test_builder_pieces);
+	tcase_add_loop_test(tc, test_elastic_promotion, 0,
+			    ARRAY_SIZE(promotion_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
