@@ -784,17 +784,16 @@ static void put_ns(struct doc *d)
 
 /*
  * Write the document for in into ab->out, with strings cut to max_str
- * bytes if non-zero; give up as soon as it is longer than limit. Returns
- * 0 (with *too_long set if it gave up), or -1 on ENOMEM.
+ * bytes if non-zero; give up as soon as it is longer than max. Returns 0
+ * (with *too_long set if it gave up or is longer), or -1 on ENOMEM.
  */
 static int build_doc(struct alert_builder *ab, const struct alert_input *in,
-		     size_t max_str, size_t limit, bool *too_long)
+		     size_t max_str, size_t max, bool *too_long)
 {
-	struct doc d = {
-		.w = {.b = &ab->out, .limit = limit, .max_str = max_str},
-		.out = &ab->out,
-		.ns = &ab->ns,
-		.ns_at = NONE};
+	struct doc d = {.w = {.b = &ab->out, .limit = max, .max_str = max_str},
+			.out = &ab->out,
+			.ns = &ab->ns,
+			.ns_at = NONE};
 	bool more = false;
 
 	ab->out.len = ab->ns.len = 0;
@@ -818,7 +817,7 @@ static int build_doc(struct alert_builder *ab, const struct alert_input *in,
 		d.out->len--;
 	if (d.w.failed)
 		return -1;
-	*too_long = d.w.too_long || d.out->len > ALERT_MAX_BYTES;
+	*too_long = d.w.too_long || d.out->len > max;
 	return 0;
 }
 
@@ -832,52 +831,56 @@ static const size_t arg_budgets[] = {65536, 16384, 4096, 1024, 1};
 /* The last resort: every string cut to this many bytes. */
 #define LAST_MAX_STR 1024
 
-/*
- * Build the alert into ab->out (see alert.h). A document longer than
- * ALERT_MAX_BYTES is built again with the argument lists of the process
- * and its parent cut to smaller and smaller budgets, then with fewer
- * ancestors, until it fits. Only if paths of thousands of escaped bytes
- * still make it too long is every string cut to LAST_MAX_STR bytes (and
- * listed in audisp_dracut.truncated_fields).
- */
-static int build(struct alert_builder *ab, const struct alert_input *in)
+/* The argument lists of in's process and parent cut to budget, into cut
+ * (which then owns two copies in *proc and *parent). Returns 0 or -1. */
+static int cut_args(const struct alert_input *in, size_t budget,
+		    struct alert_input *cut, struct image **proc,
+		    struct image **parent)
 {
-	struct alert_input cut;
+	image_free(*proc);
+	image_free(*parent);
+	*proc = image_copy(in->proc, budget);
+	*parent = in->parent ? image_copy(in->parent, budget) : NULL;
+	if (!*proc || (in->parent && !*parent))
+		return -1;
+	cut->proc = *proc;
+	cut->parent = *parent;
+	return 0;
+}
+
+/*
+ * Build the alert into ab->out within max bytes, cutting it step by step
+ * (alert.h says in which order) until it fits. Returns 0, or -1 with *err
+ * set.
+ */
+static int build(struct alert_builder *ab, const struct alert_input *in,
+		 size_t max, enum alert_error *err)
+{
+	struct alert_input cut = *in;
 	struct image *proc = NULL, *parent = NULL;
-	size_t i = 0;
+	size_t i = 0, max_str = 0;
 	bool too_long;
 	int ret;
 
-	ret = build_doc(ab, in, 0, ALERT_MAX_BYTES, &too_long);
-	cut = *in;
-	while (ret == 0 && too_long) {
-		if (i == ARRAY_SIZE(arg_budgets) && cut.nancestry == 0) {
-			ret = build_doc(ab, &cut, LAST_MAX_STR, JSON_UNBOUNDED,
-					&too_long);
-			break;
-		}
-		if (i < ARRAY_SIZE(arg_budgets)) {
-			image_free(proc);
-			image_free(parent);
-			proc = image_copy(in->proc, arg_budgets[i]);
-			parent = in->parent ? image_copy(in->parent,
-							 arg_budgets[i])
-					    : NULL;
-			if (!proc || (in->parent && !parent)) {
-				ret = -1;
-				break;
-			}
-			cut.proc = proc;
-			cut.parent = parent;
-			i++;
-		} else {
+	ret = build_doc(ab, in, 0, max, &too_long);
+	while (ret == 0 && too_long && !max_str) {
+		if (i < ARRAY_SIZE(arg_budgets))
+			ret = cut_args(in, arg_budgets[i++], &cut, &proc,
+				       &parent);
+		else if (cut.nancestry)
 			cut.nancestry /= 2;
-		}
-		ret = build_doc(ab, &cut, 0, ALERT_MAX_BYTES, &too_long);
+		else
+			max_str = LAST_MAX_STR;
+		if (ret == 0)
+			ret = build_doc(ab, &cut, max_str, max, &too_long);
 	}
 	image_free(proc);
 	image_free(parent);
-	return ret;
+	if (ret < 0)
+		*err = ALERT_ERR_NOMEM;
+	else if (too_long)
+		*err = ALERT_ERR_TOO_LONG;
+	return ret < 0 || too_long ? -1 : 0;
 }
 
 /* Give back what a builder holds but itself. */
@@ -903,27 +906,40 @@ struct alert_builder *alert_builder_create(void)
 	return calloc(1, sizeof(struct alert_builder));
 }
 
-const char *alert_builder_build(struct alert_builder *ab,
-				const struct alert_input *in, size_t *len)
+const char *alert_builder_build_max(struct alert_builder *ab,
+				    const struct alert_input *in, size_t max,
+				    size_t *len, enum alert_error *err)
 {
-	if (!ab || !in || !in->proc || build(ab, in) < 0)
+	enum alert_error e = ALERT_ERR_NOMEM;
+
+	if (!ab || !in || !in->proc || build(ab, in, max, &e) < 0) {
+		if (err)
+			*err = e;
 		return NULL;
+	}
 	if (len)
 		*len = ab->out.len;
 	return ab->out.p;
 }
 
+const char *alert_builder_build(struct alert_builder *ab,
+				const struct alert_input *in, size_t *len)
+{
+	return alert_builder_build_max(ab, in, ALERT_MAX_BYTES, len, NULL);
+}
+
 char *alert_build(const struct alert_input *in, size_t *len)
 {
 	struct alert_builder ab = {.no_cache = true};
+	const char *text;
 	char *out = NULL;
+	size_t n;
 
-	if (!in || !in->proc)
-		return NULL;
-	if (build(&ab, in) == 0 && (out = malloc(ab.out.len + 1))) {
-		memcpy(out, ab.out.p, ab.out.len + 1);
+	text = alert_builder_build_max(&ab, in, ALERT_MAX_BYTES, &n, NULL);
+	if (text && (out = malloc(n + 1))) {
+		memcpy(out, text, n + 1);
 		if (len)
-			*len = ab.out.len;
+			*len = n;
 	}
 	builder_clear(&ab);
 	return out;

@@ -456,21 +456,39 @@ static struct json_object *parse_strict(const char *s, size_t len)
 }
 
 /*
- * Build the alert and check what every document must satisfy: one line,
- * no trailing newline, valid UTF-8, strict JSON, one object, no nulls, no
- * escaped slashes, and (when fields.csv is there) ECS names and types.
+ * Check what every document must satisfy: one line, no trailing newline,
+ * valid UTF-8, strict JSON, one object, no nulls, no escaped slashes, and
+ * (when fields.csv is there) ECS names and types. Returns it parsed.
  */
+static struct json_object *checked(const char *s, size_t len)
+{
+	struct json_object *doc;
+	int errors = 0;
+
+	ck_assert_ptr_null(memchr(s, '\n', len));
+	ck_assert_msg(!escaped_slash(s), "escaped slash in %s", s);
+	ck_assert_msg(valid_utf8(s, len), "alert is not UTF-8");
+	doc = parse_strict(s, len);
+	ck_assert(json_object_is_type(doc, json_type_object));
+	ck_assert_int_eq(count_nulls(doc), 0);
+	if (ecs_load()) {
+		ecs_walk(doc, NULL, &errors);
+		ck_assert_int_eq(errors, 0);
+	}
+	return doc;
+}
+
 /* One builder for every document of the run, as the plugin keeps one: its
  * reused buffer and pieces must give the bytes alert_build gives. */
 static struct alert_builder *shared_ab;
 
+/* Build the alert both ways, and check it. */
 static struct json_object *build(const struct alert_input *in)
 {
 	struct json_object *doc;
 	size_t len = (size_t)-1, blen = (size_t)-1;
 	const char *bs;
 	char *s;
-	int errors = 0;
 
 	s = alert_build(in, &len);
 	ck_assert_ptr_nonnull(s);
@@ -483,17 +501,8 @@ static struct json_object *build(const struct alert_input *in)
 	ck_assert_uint_eq(blen, len);
 	ck_assert_msg(!memcmp(bs, s, len + 1),
 		      "builder and alert_build differ");
-	ck_assert_ptr_null(memchr(s, '\n', len));
-	ck_assert_msg(!escaped_slash(s), "escaped slash in %s", s);
-	ck_assert_msg(valid_utf8(s, len), "alert is not UTF-8");
-	doc = parse_strict(s, len);
+	doc = checked(s, len);
 	free(s);
-	ck_assert(json_object_is_type(doc, json_type_object));
-	ck_assert_int_eq(count_nulls(doc), 0);
-	if (ecs_load()) {
-		ecs_walk(doc, NULL, &errors);
-		ck_assert_int_eq(errors, 0);
-	}
 	return doc;
 }
 
@@ -1492,6 +1501,7 @@ START_TEST(test_enomem)
 		.created_ms = 1,
 	};
 	struct alert_builder *ab;
+	enum alert_error err;
 	const char *c;
 	char *want, *s, *cl;
 	size_t wlen, len;
@@ -1538,7 +1548,10 @@ START_TEST(test_enomem)
 		for (n = 0;; n++) {
 			ab = alert_builder_create();
 			fail_at = n;
-			c = ab ? alert_builder_build(ab, &in, &len) : NULL;
+			err = 0;
+			c = ab ? alert_builder_build_max(
+					 ab, &in, ALERT_MAX_BYTES, &len, &err)
+			       : NULL;
 			if (fail_at >= 0) {
 				fail_at = -1;
 				ck_assert_ptr_nonnull(c);
@@ -1548,6 +1561,8 @@ START_TEST(test_enomem)
 			}
 			fail_at = -1;
 			ck_assert_ptr_null(c);
+			if (ab) /* out of memory, not too long */
+				ck_assert_int_eq(err, ALERT_ERR_NOMEM);
 			if (ab) { /* memory is back: the whole document */
 				c = alert_builder_build(ab, &in, &len);
 				ck_assert_ptr_nonnull(c);
@@ -1926,6 +1941,133 @@ START_TEST(test_elastic_promotion)
 }
 END_TEST
 
+/* Take the members at paths out of doc. */
+static void drop(struct json_object *doc, const char *const *paths, size_t n)
+{
+	char buf[128], *dot;
+	struct json_object *o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s", paths[i]);
+		dot = strrchr(buf, '.');
+		ck_assert_ptr_nonnull(dot);
+		*dot = '\0';
+		o = get(doc, buf);
+		ck_assert_msg(o != NULL, "%s missing", buf);
+		json_object_object_del(o, dot + 1);
+	}
+}
+
+/* rsyslogd's default maxMessageSize is 8 KiB, its header included. */
+#define SYSLOG_FIT 8000
+#define NARGS 300
+
+/*
+ * A dracut run with a few hundred arguments, asked for within 8,000 bytes
+ * (what the syslog output sends rsyslogd): the document is valid JSON, its
+ * arguments are cut (a prefix of the real ones, flagged, with args_count
+ * and command_line following), and every other field is what the whole
+ * alert says. Asked for less than any alert can hold, there is none.
+ */
+START_TEST(test_fit_syslog)
+{
+	static const char *const cut_paths[] = {
+		"process.args",
+		"process.args_count",
+		"process.command_line",
+		"audisp_dracut.process.args_truncated",
+	};
+	char *argv[NARGS + 1], *cl, *p;
+	char *pargv[] = {S("/bin/bash"), S("/root/rebuild.sh"), NULL};
+	struct image proc = {.pid = 300,
+			     .ppid = 299,
+			     .sec = T_SEC,
+			     .serial = 77,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .cwd = S("/root"),
+			     .user_name = S("root"),
+			     .key = S("audisp-dracut"),
+			     .argc = NARGS};
+	struct image parent = {.pid = 299,
+			       .executable = S("/root/rebuild.sh"),
+			       .name = "rebuild.sh",
+			       .interpreter = S("/usr/bin/bash"),
+			       .args = pargv,
+			       .argc = 2,
+			       .command_line = S("/bin/bash /root/rebuild.sh"),
+			       .source = IMAGE_SRC_STREAM,
+			       .serial = 70};
+	const struct image *anc[] = {&parent, &parent};
+	struct alert_input in = {.proc = &proc,
+				 .parent = &parent,
+				 .ancestry = anc,
+				 .nancestry = 2,
+				 .rule = &meta_v1,
+				 .host_name = "build01",
+				 .created_ms = 1};
+	struct alert_builder *ab = alert_builder_create();
+	struct json_object *whole, *fit;
+	enum alert_error err = 0;
+	size_t i, len, wlen, n;
+	const char *c;
+
+	ck_assert_ptr_nonnull(ab);
+	cl = p = malloc(NARGS * 32);
+	ck_assert_ptr_nonnull(cl);
+	argv[0] = S("dracut");
+	p += sprintf(p, "dracut");
+	for (i = 1; i < NARGS; i++) {
+		ck_assert_int_gt(
+			asprintf(&argv[i], "--add-drivers=mod%03zu", i), 0);
+		p += sprintf(p, " %s", argv[i]);
+	}
+	argv[NARGS] = NULL;
+	proc.args = argv;
+	proc.command_line = cl;
+
+	/* the whole alert is longer than syslog takes */
+	c = alert_builder_build(ab, &in, &wlen);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_gt(wlen, SYSLOG_FIT);
+	whole = parse_strict(c, wlen);
+	ck_assert_uint_eq(json_object_array_length(get(whole, "process.args")),
+			  NARGS);
+
+	c = alert_builder_build_max(ab, &in, SYSLOG_FIT, &len, &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_le(len, SYSLOG_FIT);
+	ck_assert_uint_eq(strlen(c), len);
+	fit = checked(c, len);
+	check_cut(fit, "process", argv);
+	n = json_object_array_length(get(fit, "process.args"));
+	ck_assert_uint_gt(n, 1);
+	ck_assert_uint_lt(n, NARGS);
+	/* the rest is whole: the parent's arguments too (they fit) */
+	drop(whole, cut_paths, ARRAY_SIZE(cut_paths));
+	drop(fit, cut_paths, ARRAY_SIZE(cut_paths));
+	ck_assert_msg(diff(whole, fit, "fit") == 0,
+		      "fields other than the arguments differ (see stderr)");
+	ck_assert_ptr_null(get(fit, "audisp_dracut.truncated_fields"));
+	json_object_put(whole);
+	json_object_put(fit);
+
+	/* no alert fits 600 bytes: none, and the reason */
+	ck_assert_ptr_null(alert_builder_build_max(ab, &in, 600, &len, &err));
+	ck_assert_int_eq(err, ALERT_ERR_TOO_LONG);
+	/* the builder is whole afterwards */
+	c = alert_builder_build(ab, &in, &len);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(len, wlen);
+
+	for (i = 1; i < NARGS; i++)
+		free(argv[i]);
+	free(cl);
+	alert_builder_free(ab);
+}
+END_TEST
+
 /* The field check itself, and ecs.version against the list's version. */
 START_TEST(test_ecs_list)
 {
@@ -1987,6 +2129,7 @@ static Suite *alert_suite(void)
 	tcase_add_test(tc, test_escape_every_byte);
 	tcase_add_test(tc, test_length_bound_edge);
 	tcase_add_test(tc, test_builder_pieces);
+	tcase_add_test(tc, test_fit_syslog);
 	tcase_add_loop_test(tc, test_elastic_promotion, 0,
 			    ARRAY_SIZE(promotion_cases));
 	suite_add_tcase(s, tc);
