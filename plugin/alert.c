@@ -10,6 +10,7 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "alert.h"
 #include "field.h"
 #include "json.h"
+#include "threat.h"
 #include "util.h"
 
 #define ECS_VERSION "9.5.0"
@@ -88,12 +90,6 @@ static void put_id(struct json *w, bool *more, const char *k, uint32_t id,
 
 /* ---------------------------------------------------------------- fields */
 
-static void cat(struct buf *m, bool *ok, const char *s)
-{
-	if (*ok && buf_append(m, s, strlen(s)) < 0)
-		*ok = false;
-}
-
 /*
  * Kibana's reason text (its alertReasonDescription template): "process
  * event with process X, parent process Y, by U on H created low alert
@@ -105,42 +101,29 @@ static void reason(struct buf *m, const struct alert_input *in)
 	const struct image *p = in->proc;
 	const struct rule_meta *r = in->rule;
 	const char *pname = in->parent ? in->parent->name : NULL;
-	bool ok = true;
+	/* each part: its text, the value it needs (NULL: left out), and the
+	 * text after the value */
+	const char *const part[][3] = {
+		{"process event", "", ""},
+		{" with", p->name || pname ? "" : NULL, ""},
+		{" process ", p->name, ","},
+		{" parent process ", pname, ","},
+		{" by ", p->user_name, ""},
+		{" on ", in->host_name, ""},
+		{" created", "", ""},
+		{" ", r ? r->severity : NULL, ""},
+		{" alert", "", ""},
+		{" ", r ? r->name : NULL, ""},
+		{".", "", ""},
+	};
+	size_t i, k;
+	int rc = 0;
 
 	m->len = 0;
-	cat(m, &ok, "process event");
-	if (p->name || pname)
-		cat(m, &ok, " with");
-	if (p->name) {
-		cat(m, &ok, " process ");
-		cat(m, &ok, p->name);
-		cat(m, &ok, ",");
-	}
-	if (pname) {
-		cat(m, &ok, " parent process ");
-		cat(m, &ok, pname);
-		cat(m, &ok, ",");
-	}
-	if (p->user_name) {
-		cat(m, &ok, " by ");
-		cat(m, &ok, p->user_name);
-	}
-	if (in->host_name) {
-		cat(m, &ok, " on ");
-		cat(m, &ok, in->host_name);
-	}
-	cat(m, &ok, " created");
-	if (r && r->severity) {
-		cat(m, &ok, " ");
-		cat(m, &ok, r->severity);
-	}
-	cat(m, &ok, " alert");
-	if (r && r->name) {
-		cat(m, &ok, " ");
-		cat(m, &ok, r->name);
-	}
-	cat(m, &ok, ".");
-	if (!ok || buf_append(m, "", 1) < 0)
+	for (i = 0; i < ARRAY_SIZE(part); i++)
+		for (k = 0; k < 3 && part[i][1] && rc == 0; k++)
+			rc = buf_append(m, part[i][k], strlen(part[i][k]));
+	if (rc < 0 || buf_append(m, "", 1) < 0)
 		buf_free(m);
 }
 
@@ -201,124 +184,6 @@ static void put_event(struct doc *d, struct buf *m, bool *top,
 	JSON_LIT(w, "}");
 }
 
-enum threat_level { TACTIC, TECHNIQUE, SUBTECHNIQUE, NLEVELS };
-/* The arrays of each level: id, name and reference. */
-enum threat_part { T_ID, T_NAME, T_REF, NPARTS };
-
-/* The id, name and reference of one level of a threat entry. */
-static void threat_get(const struct rule_threat *t, enum threat_level level,
-		       const char *f[NPARTS])
-{
-	switch (level) {
-	case TACTIC:
-		f[T_ID] = t->tactic_id;
-		f[T_NAME] = t->tactic_name;
-		f[T_REF] = t->tactic_reference;
-		break;
-	case TECHNIQUE:
-		f[T_ID] = t->technique_id;
-		f[T_NAME] = t->technique_name;
-		f[T_REF] = t->technique_reference;
-		break;
-	case SUBTECHNIQUE:
-	case NLEVELS:
-		f[T_ID] = t->subtechnique_id;
-		f[T_NAME] = t->subtechnique_name;
-		f[T_REF] = t->subtechnique_reference;
-		break;
-	}
-}
-
-/* The field names of the three arrays of each level. */
-static const char *const threat_path[NLEVELS][NPARTS] = {
-	{"threat.tactic.id", "threat.tactic.name", "threat.tactic.reference"},
-	{"threat.technique.id", "threat.technique.name",
-	 "threat.technique.reference"},
-	{"threat.technique.subtechnique.id",
-	 "threat.technique.subtechnique.name",
-	 "threat.technique.subtechnique.reference"},
-};
-
-/*
- * The id, name and reference arrays of one level of the MITRE mapping, one
- * entry per distinct id, in the rule's order, so that the three arrays are
- * parallel; a missing name or reference is "". v holds NPARTS * nthreats
- * pointers. Returns the number of entries.
- */
-static size_t threat_entries(const struct rule_meta *r, enum threat_level level,
-			     const char **v)
-{
-	const char *f[NPARTS];
-	size_t i, j, k, n = 0, m = r->nthreats;
-
-	for (i = 0; i < m; i++) {
-		threat_get(&r->threats[i], level, f);
-		if (!f[T_ID])
-			continue;
-		for (j = 0; j < n; j++)
-			if (!strcmp(v[j], f[T_ID]))
-				break;
-		if (j < n)
-			continue;
-		for (k = 0; k < NPARTS; k++)
-			v[k * m + n] = f[k] ? f[k] : "";
-		n++;
-	}
-	return n;
-}
-
-/* The members id, name and reference of one level (see threat_level). */
-static void put_threat_arrays(struct json *w, bool *more,
-			      enum threat_level level, const char **v, size_t m,
-			      size_t n)
-{
-	static const char *const key[NPARTS] = {"id", "name", "reference"};
-	size_t k;
-
-	for (k = 0; k < NPARTS; k++)
-		json_strv(w, more, key[k], threat_path[level][k], v + k * m, n);
-}
-
-static void put_threat(struct doc *d, const struct rule_meta *r)
-{
-	struct json *w = &d->w;
-	const char **v;
-	size_t m = r->nthreats, per = NPARTS * m, n[NLEVELS], l;
-	bool more = true, tmore = false;
-
-	v = calloc(NLEVELS * per, sizeof(*v));
-	if (!v) {
-		w->failed = true;
-		return;
-	}
-	for (l = 0; l < NLEVELS; l++)
-		n[l] = threat_entries(r, (enum threat_level)l, v + l * per);
-	json_key(w, &more, "threat");
-	JSON_LIT(w, "{\"framework\":\"MITRE ATT&CK\"");
-	if (n[TACTIC]) {
-		JSON_LIT(w, ",\"tactic\":{");
-		put_threat_arrays(w, &tmore, TACTIC, v, m, n[TACTIC]);
-		JSON_LIT(w, "}");
-	}
-	if (n[TECHNIQUE] || n[SUBTECHNIQUE]) {
-		JSON_LIT(w, ",\"technique\":{");
-		tmore = false;
-		put_threat_arrays(w, &tmore, TECHNIQUE, v + per, m,
-				  n[TECHNIQUE]);
-		if (n[SUBTECHNIQUE]) {
-			json_key(w, &tmore, "subtechnique");
-			JSON_LIT(w, "{");
-			tmore = false;
-			put_threat_arrays(w, &tmore, SUBTECHNIQUE, v + 2 * per,
-					  m, n[SUBTECHNIQUE]);
-			JSON_LIT(w, "}");
-		}
-		JSON_LIT(w, "}");
-	}
-	JSON_LIT(w, "}");
-	free(v);
-}
-
 /* audisp_dracut.rule.references, when the rule has several: it opens
  * audisp_dracut right after rule. */
 static void put_references(struct doc *d, const struct rule_meta *r)
@@ -341,9 +206,11 @@ static void put_references(struct doc *d, const struct rule_meta *r)
 	to_out(d);
 }
 
-/* rule.*, audisp_dracut.rule.references and threat.* */
-static void put_rule(struct doc *d, const struct rule_meta *r)
+/* rule.*, audisp_dracut.rule.references and threat.*, of the rule_meta
+ * at arg. */
+static void put_rule(struct doc *d, const void *arg)
 {
+	const struct rule_meta *r = arg;
 	struct json *w = &d->w;
 	bool more = true;
 	char ver[INT_TEXT];
@@ -365,8 +232,7 @@ static void put_rule(struct doc *d, const struct rule_meta *r)
 	JSON_LIT(w, "}");
 	if (r->nreferences > 1)
 		put_references(d, r);
-	if (r->nthreats)
-		put_threat(d, r);
+	threat_put(w, &more, r);
 }
 
 /* The value v of field f (of the parent if parent) as the member key. */
@@ -471,8 +337,10 @@ static void put_user(struct doc *d, const struct image *p)
 	JSON_LIT(w, "}}");
 }
 
-static void put_host(struct doc *d, const char *host_name)
+/* host.*, of the host name at arg (NULL: none). */
+static void put_host(struct doc *d, const void *arg)
 {
+	const char *host_name = arg;
 	struct json *w = &d->w;
 	bool more = false;
 
@@ -487,7 +355,7 @@ static void put_host(struct doc *d, const char *host_name)
 static void put_tags(struct doc *d, const char *key_text)
 {
 	const char *v[TAGS_INLINE], **vp = v, *k;
-	char *copy = NULL, *s, *sep;
+	char *copy, *s, *sep;
 	size_t n = 1, i = 0;
 	bool more = true;
 
@@ -495,25 +363,19 @@ static void put_tags(struct doc *d, const char *key_text)
 		return;
 	for (k = key_text; (k = strchr(k, '\001')); k++)
 		n++;
-	if (n == 1) { /* the common case: one key, no copy */
-		v[0] = *key_text ? key_text : NULL;
-		json_strv(&d->w, &more, "tags", "tags", v, 1);
-		return;
-	}
 	copy = strdup(key_text);
 	if (n > ARRAY_SIZE(v))
 		vp = calloc(n, sizeof(*vp));
-	if (!copy || !vp) {
+	if (copy && vp) {
+		for (s = copy; i < n; s = sep + 1) {
+			sep = strchrnul(s, '\001');
+			*sep = '\0';
+			vp[i++] = *s ? s : NULL;
+		}
+		json_strv(&d->w, &more, "tags", "tags", vp, n);
+	} else {
 		d->w.failed = true;
-		goto out;
 	}
-	for (s = copy; i < n; s = sep + 1) {
-		sep = strchrnul(s, '\001');
-		*sep = '\0';
-		vp[i++] = *s ? s : NULL;
-	}
-	json_strv(&d->w, &more, "tags", "tags", vp, n);
-out:
 	if (vp != v)
 		free(vp);
 	free(copy);
@@ -540,17 +402,13 @@ static void put_auditd(struct doc *d, const struct image *p)
 
 static const char *source_name(enum image_source s)
 {
-	switch (s) {
-	case IMAGE_SRC_STREAM:
-		return "stream";
-	case IMAGE_SRC_FORK:
-		return "fork";
-	case IMAGE_SRC_PROC:
-		return "proc";
-	case IMAGE_SRC_NONE:
-		break;
-	}
-	return NULL;
+	static const char *const names[] = {
+		[IMAGE_SRC_STREAM] = "stream",
+		[IMAGE_SRC_FORK] = "fork",
+		[IMAGE_SRC_PROC] = "proc",
+	};
+
+	return (size_t)s < ARRAY_SIZE(names) ? names[s] : NULL;
 }
 
 static bool args_truncated(const struct image *img)
@@ -686,16 +544,6 @@ static void cached_put(struct doc *d, const struct cached *c)
 		json_mark(&d->w, &d->w.enc, c->enc.name[i]);
 }
 
-static void rule_fn(struct doc *d, const void *arg)
-{
-	put_rule(d, arg);
-}
-
-static void host_fn(struct doc *d, const void *arg)
-{
-	put_host(d, arg);
-}
-
 static bool rule_same(const struct rule_meta *a, const struct rule_meta *b)
 {
 	return a->id == b->id && a->name == b->name &&
@@ -707,51 +555,58 @@ static bool rule_same(const struct rule_meta *a, const struct rule_meta *b)
 	       a->nthreats == b->nthreats;
 }
 
-/* rule.* and threat.*: from the builder's cache when it can. */
-static void put_rule_cached(struct alert_builder *ab, struct doc *d,
-			    const struct rule_meta *r)
+/* Does this document take its rule and host parts from the cache? */
+static bool caching(const struct alert_builder *ab, const struct doc *d)
 {
-	struct cached *c = &ab->rule;
+	return !d->w.max_str && !ab->no_cache;
+}
 
-	if (!r)
-		return;
-	if (d->w.max_str || ab->no_cache) {
-		put_rule(d, r);
+/* The part fn writes of arg: from c when caching, made again unless
+ * fresh. */
+static void put_cached(struct alert_builder *ab, struct doc *d,
+		       struct cached *c, void (*fn)(struct doc *, const void *),
+		       const void *arg, bool fresh)
+{
+	if (!caching(ab, d)) {
+		fn(d, arg);
 		return;
 	}
-	if (!c->valid || !rule_same(&ab->rule_key, r)) {
-		if (cached_make(c, rule_fn, r) < 0) {
-			d->w.failed = true;
-			return;
-		}
-		ab->rule_key = *r;
+	if (!fresh && cached_make(c, fn, arg) < 0) {
+		d->w.failed = true;
+		return;
 	}
 	cached_put(d, c);
 }
 
-/* host.*: from the builder's cache when it can. */
+/* rule.* and threat.* */
+static void put_rule_cached(struct alert_builder *ab, struct doc *d,
+			    const struct rule_meta *r)
+{
+	bool fresh = ab->rule.valid && rule_same(&ab->rule_key, r);
+
+	if (caching(ab, d) && !fresh)
+		ab->rule_key = *r;
+	put_cached(ab, d, &ab->rule, put_rule, r, fresh);
+}
+
+/* host.* */
 static void put_host_cached(struct alert_builder *ab, struct doc *d,
 			    const char *host_name)
 {
-	struct cached *c = &ab->host;
+	const char *key = ab->host_key;
+	bool fresh = ab->host.valid && (host_name == NULL) == (key == NULL) &&
+		     (!host_name || !strcmp(host_name, key));
 	char *copy = NULL;
 
-	if (d->w.max_str || ab->no_cache) {
-		put_host(d, host_name);
-		return;
-	}
-	if (!c->valid || (host_name == NULL) != (ab->host_key == NULL) ||
-	    (host_name && strcmp(host_name, ab->host_key))) {
-		if ((host_name && !(copy = strdup(host_name))) ||
-		    cached_make(c, host_fn, host_name) < 0) {
-			free(copy);
+	if (caching(ab, d) && !fresh) {
+		if (host_name && !(copy = strdup(host_name))) {
 			d->w.failed = true;
 			return;
 		}
 		free(ab->host_key);
 		ab->host_key = copy;
 	}
-	cached_put(d, c);
+	put_cached(ab, d, &ab->host, put_host, host_name, fresh);
 }
 
 /* ---------------------------------------------------------------- build */
@@ -803,7 +658,8 @@ static int build_doc(struct alert_builder *ab, const struct alert_input *in,
 	if (in->rule)
 		json_str(&d.w, &more, "message", "message", in->rule->name);
 	put_event(&d, &ab->msg, &more, in);
-	put_rule_cached(ab, &d, in->rule);
+	if (in->rule)
+		put_rule_cached(ab, &d, in->rule);
 	put_process(&d, in);
 	put_user(&d, in->proc);
 	put_host_cached(ab, &d, in->host_name);
