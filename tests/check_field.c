@@ -225,7 +225,7 @@ static bool man_has(const char *line)
 	while (!found && fgets(buf, sizeof(buf), fp)) {
 		for (p = buf, q = clean; *p && *p != '\n'; p++) {
 			if (p[0] == '\\' && p[1] == '%')
-				p++; /* the \\% itself */
+				p++; /* skip the mark */
 			else
 				*q++ = *p;
 		}
