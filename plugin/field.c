@@ -126,9 +126,7 @@ static bool named(const char *name, size_t len, const char *prefix,
 
 int field_lookup(const char *name, size_t len, struct field_ref *ref)
 {
-	size_t i;
-
-	size_t p;
+	size_t i, p;
 
 	for (p = 0; p < NPASSES; p++) {
 		for (i = 0; i < FIELD_COUNT; i++) {
