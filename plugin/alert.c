@@ -30,6 +30,10 @@
 #define NONE SIZE_MAX
 /* Decimal text of an int, with its sign and NUL. */
 #define INT_TEXT 16
+/* A part of the reason: its text, the value it needs, the text after. */
+#define PART_TEXTS 3
+/* event.created is in ms. */
+#define MS_PER_SEC 1000
 /* At most this many keys in an audit key field written without a copy of
  * the pointers on the heap. */
 #define TAGS_INLINE 16
@@ -103,7 +107,7 @@ static void reason(struct buf *m, const struct alert_input *in)
 	const char *pname = in->parent ? in->parent->name : NULL;
 	/* each part: its text, the value it needs (NULL: left out), and the
 	 * text after the value */
-	const char *const part[][3] = {
+	const char *const part[][PART_TEXTS] = {
 		{"process event", "", ""},
 		{" with", p->name || pname ? "" : NULL, ""},
 		{" process ", p->name, ","},
@@ -121,7 +125,7 @@ static void reason(struct buf *m, const struct alert_input *in)
 
 	m->len = 0;
 	for (i = 0; i < ARRAY_SIZE(part); i++)
-		for (k = 0; k < 3 && part[i][1] && rc == 0; k++)
+		for (k = 0; k < PART_TEXTS && part[i][1] && rc == 0; k++)
 			rc = buf_append(m, part[i][k], strlen(part[i][k]));
 	if (rc < 0 || buf_append(m, "", 1) < 0)
 		buf_free(m);
@@ -179,8 +183,8 @@ static void put_event(struct doc *d, struct buf *m, bool *top,
 	json_str(w, &more, "reason", "event.reason", m->p);
 	JSON_LIT(w, ",\"module\":\"auditd\",\"dataset\":\"" EVENT_DATASET
 		    "\",\"provider\":\"" EVENT_PROVIDER "\"");
-	json_time(w, &more, "created", in->created_ms / 1000,
-		  in->created_ms % 1000);
+	json_time(w, &more, "created", in->created_ms / MS_PER_SEC,
+		  in->created_ms % MS_PER_SEC);
 	JSON_LIT(w, "}");
 }
 

@@ -18,6 +18,15 @@
 /* A UTF-8 continuation byte: 10xxxxxx. */
 #define CONT_MASK 0xc0
 #define CONT_BITS 0x80
+/* The bytes around a member name: a comma, two quotes, the colon; and
+ * the quotes around a string. */
+#define KEY_PUNCT 4
+#define QUOTES 2
+/* A backslash of the data in an encoded string: two, each escaped. */
+#define ESC_BACKSLASH "\\\\\\\\"
+/* A hex digit's bits. */
+#define NIBBLE 4
+#define NIBBLE_MASK 0xf
 /* Longest decimal text of an int64, with its sign. */
 #define INT_TEXT 24
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" and its NUL, with room to spare. */
@@ -69,7 +78,7 @@ void json_raw(struct json *w, const char *s, size_t n)
 void json_key(struct json *w, bool *more, const char *key)
 {
 	size_t n = strlen(key);
-	char *o = room(w, n + 4);
+	char *o = room(w, n + KEY_PUNCT);
 
 	if (!o)
 		return;
@@ -112,12 +121,12 @@ void json_ascii(struct json *w, bool *more, const char *key, const char *s)
 	char *o;
 
 	json_key(w, more, key);
-	if (!(o = room(w, n + 2)))
+	if (!(o = room(w, n + QUOTES)))
 		return;
 	*o = '"';
 	memcpy(o + 1, s, n);
 	o[n + 1] = '"';
-	w->b->len += n + 2;
+	w->b->len += n + QUOTES;
 }
 
 void json_mark(struct json *w, struct json_marks *m, const char *name)
@@ -161,8 +170,8 @@ static char *esc_byte(char *o, unsigned char c)
 		return o;
 	*o++ = '0';
 	*o++ = '0';
-	*o++ = hex[c >> 4];
-	*o++ = hex[c & 0xf];
+	*o++ = hex[c >> NIBBLE];
+	*o++ = hex[c & NIBBLE_MASK];
 	return o;
 }
 
@@ -248,11 +257,11 @@ static char *enc_byte(char *o, const unsigned char *s, size_t k)
 		*o++ = '\\';
 		*o++ = '\\';
 		*o++ = 'x';
-		*o++ = hex[s[0] >> 4];
-		*o++ = hex[s[0] & 0xf];
+		*o++ = hex[s[0] >> NIBBLE];
+		*o++ = hex[s[0] & NIBBLE_MASK];
 	} else if (s[0] == '\\') { /* \\, both escaped */
-		memcpy(o, "\\\\\\\\", 4);
-		o += 4;
+		memcpy(o, ESC_BACKSLASH, sizeof(ESC_BACKSLASH) - 1);
+		o += sizeof(ESC_BACKSLASH) - 1;
 	} else if (json_esc[s[0]]) {
 		o = esc_byte(o, s[0]);
 	} else {
