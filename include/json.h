@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -81,8 +82,24 @@ void json_switch(struct json *w, struct buf *b);
 /* Append n bytes of JSON text as they are. */
 void json_raw(struct json *w, const char *s, size_t n);
 
+/*
+ * Append the n bytes of JSON text at s, as json_raw does. Inline, so that
+ * a literal's bytes are copied without a call when there is room.
+ */
+static inline void json_raw_inline(struct json *w, const char *s, size_t n)
+{
+	struct buf *b = w->b;
+
+	if (!w->failed && !w->too_long && b->cap - b->len >= n && b->p) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+	} else {
+		json_raw(w, s, n);
+	}
+}
+
 /* Append a string literal of JSON text. */
-#define JSON_LIT(w, s) json_raw(w, s, sizeof(s) - 1)
+#define JSON_LIT(w, s) json_raw_inline(w, s, sizeof(s) - 1)
 
 /* The member name key and its colon, with a comma first when *more; then
  * *more is true. */
@@ -90,6 +107,9 @@ void json_key(struct json *w, bool *more, const char *key);
 
 /* A number in decimal, as json-c writes an int64. */
 void json_int(struct json *w, int64_t v);
+
+/* The member key with the decimal text of v as a string: "1000". */
+void json_dec(struct json *w, bool *more, const char *key, uint64_t v);
 
 /* true or false. */
 void json_bool(struct json *w, bool v);

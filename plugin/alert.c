@@ -8,7 +8,6 @@
  * at the end. Every byte of a value goes through json.c.
  */
 
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,14 +81,10 @@ static void to_out(struct doc *d)
 static void put_id(struct json *w, bool *more, const char *k, uint32_t id,
 		   bool unset_word)
 {
-	char buf[INT_TEXT];
-
-	if (unset_word && id == UNSET_ID) {
+	if (unset_word && id == UNSET_ID)
 		json_ascii(w, more, k, "unset");
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%" PRIu32, id);
-	json_ascii(w, more, k, buf);
+	else
+		json_dec(w, more, k, id);
 }
 
 /* ---------------------------------------------------------------- fields */
@@ -120,15 +115,24 @@ static void reason(struct buf *m, const struct alert_input *in)
 		{" ", r ? r->name : NULL, ""},
 		{".", "", ""},
 	};
-	size_t i, k;
-	int rc = 0;
+	size_t len[ARRAY_SIZE(part)][PART_TEXTS], i, k, n = 0;
+	char *o;
 
-	m->len = 0;
 	for (i = 0; i < ARRAY_SIZE(part); i++)
-		for (k = 0; k < PART_TEXTS && part[i][1] && rc == 0; k++)
-			rc = buf_append(m, part[i][k], strlen(part[i][k]));
-	if (rc < 0 || buf_append(m, "", 1) < 0)
+		for (k = 0; k < PART_TEXTS && part[i][1]; k++)
+			n += len[i][k] = strlen(part[i][k]);
+	m->len = 0;
+	if (!(o = buf_reserve(m, n + 1))) {
 		buf_free(m);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(part); i++)
+		for (k = 0; k < PART_TEXTS && part[i][1]; k++) {
+			memcpy(o, part[i][k], len[i][k]);
+			o += len[i][k];
+		}
+	*o = '\0';
+	m->len = n + 1;
 }
 
 /* Elastic's rule severities, and the event.severity from which its
@@ -293,7 +297,8 @@ static void put_fields(struct json *w, const struct image *img, bool parent)
 			*open = '\0';
 		}
 		if (dot && !*open) {
-			snprintf(open, sizeof(open), "%.*s", (int)n, key);
+			memcpy(open, key, n); /* n < FIELD_PATH_MAX */
+			open[n] = '\0';
 			json_key(w, &more, open);
 			JSON_LIT(w, "{");
 			inner = false;

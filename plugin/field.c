@@ -85,6 +85,18 @@ const char *field_rule_names(void)
 	return names.p;
 }
 
+/* The decimal text of u, written backwards from end (its NUL first):
+ * returns where it starts. */
+static char *decimal(char *end, unsigned long u)
+{
+	*--end = '\0';
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return end;
+}
+
 void field_get(enum field_id id, const struct image *img, struct field_value *v)
 {
 	const struct field *f = &field_table[id];
@@ -107,9 +119,7 @@ void field_get(enum field_id id, const struct image *img, struct field_value *v)
 		}
 		break;
 	case FIELD_T_UID:
-		snprintf(v->num, sizeof(v->num), "%lu",
-			 (unsigned long)*(const uid_t *)slot);
-		v->str = v->num;
+		v->str = decimal(v->num + sizeof(v->num), *(const uid_t *)slot);
 		break;
 	}
 }

@@ -50,19 +50,27 @@ void json_switch(struct json *w, struct buf *b)
 	w->b = b;
 }
 
-/* Room for n more bytes: a pointer to write them at, or NULL (and the
- * document failed, or had stopped already). */
-static char *room(struct json *w, size_t n)
+/* room's slow path: grow the buffer, unless the document has stopped. */
+static char *grow(struct json *w, size_t n)
 {
 	char *o;
 
 	if (json_stopped(w))
 		return NULL;
-	if (w->b->cap - w->b->len >= n && w->b->p)
-		return w->b->p + w->b->len;
 	if (!(o = buf_reserve(w->b, n)))
 		w->failed = true;
 	return o;
+}
+
+/* Room for n more bytes: a pointer to write them at, or NULL (and the
+ * document failed, or had stopped already). */
+static inline char *room(struct json *w, size_t n)
+{
+	struct buf *b = w->b;
+
+	if (!w->failed && !w->too_long && b->cap - b->len >= n && b->p)
+		return b->p + b->len;
+	return grow(w, n);
 }
 
 void json_raw(struct json *w, const char *s, size_t n)
@@ -93,17 +101,35 @@ void json_key(struct json *w, bool *more, const char *key)
 	*more = true;
 }
 
-void json_int(struct json *w, int64_t v)
+/* The decimal digits of u, written backwards to end: returns the first. */
+static char *dec(char *end, uint64_t u)
 {
-	char tmp[INT_TEXT], *t = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
 	do {
-		*--t = (char)('0' + u % 10);
+		*--end = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
+	return end;
+}
+
+void json_int(struct json *w, int64_t v)
+{
+	char tmp[INT_TEXT], *t;
+
+	t = dec(tmp + sizeof(tmp),
+		v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 	if (v < 0)
 		*--t = '-';
+	json_raw(w, t, (size_t)(tmp + sizeof(tmp) - t));
+}
+
+void json_dec(struct json *w, bool *more, const char *key, uint64_t v)
+{
+	char tmp[INT_TEXT + QUOTES], *t = tmp + sizeof(tmp);
+
+	*--t = '"';
+	t = dec(t, v);
+	*--t = '"';
+	json_key(w, more, key);
 	json_raw(w, t, (size_t)(tmp + sizeof(tmp) - t));
 }
 
@@ -198,7 +224,7 @@ static char *chunk_room(struct json *w, size_t i, size_t end)
 	return room(w, JSON_ESC_MAX * (end - i) + CHUNK_SLACK);
 }
 
-static void quote(struct json *w)
+static inline void quote(struct json *w)
 {
 	char *o = room(w, 1);
 
