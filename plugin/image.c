@@ -349,7 +349,6 @@ static void clean_walk(char *out, size_t *n, size_t root, const char *p)
 	}
 }
 
-/* Bytes image_clean_into needs for path and cwd. */
 size_t image_clean_size(const char *path, const char *cwd)
 {
 	size_t n = strlen(path) + 3;
@@ -359,7 +358,6 @@ size_t image_clean_size(const char *path, const char *cwd)
 	return n;
 }
 
-/* Clean a path lexically into out (see image.h). */
 char *image_clean_into(char *out, const char *path, const char *cwd)
 {
 	size_t n = 0, root = 0;
@@ -377,7 +375,6 @@ char *image_clean_into(char *out, const char *path, const char *cwd)
 	return out;
 }
 
-/* Clean a path lexically, joining a relative one to an absolute cwd. */
 char *image_clean_path(const char *path, const char *cwd)
 {
 	char *out = malloc(image_clean_size(path, cwd));
@@ -385,7 +382,6 @@ char *image_clean_path(const char *path, const char *cwd)
 	return out ? image_clean_into(out, path, cwd) : NULL;
 }
 
-/* Set executable (absolute against cwd, cleaned) and name. */
 int image_set_executable(struct image *img, const char *path, const char *cwd)
 {
 	char *clean = image_clean_path(path, cwd);
@@ -398,7 +394,6 @@ int image_set_executable(struct image *img, const char *path, const char *cwd)
 	return 0;
 }
 
-/* Take ownership of args and rebuild command_line. */
 int image_set_args(struct image *img, char **args, size_t argc)
 {
 	size_t len = 0, i;
