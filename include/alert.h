@@ -28,23 +28,47 @@ struct alert_input {
  */
 #define ALERT_MAX_BYTES 196608
 
+/* Why no alert was built. */
+enum alert_error {
+	ALERT_ERR_NOMEM = 1, /* out of memory */
+	ALERT_ERR_TOO_LONG,  /* longer than the bound even when cut */
+};
+
 /*
- * Build the alert as one line of UTF-8 JSON, without a trailing newline,
- * at most ALERT_MAX_BYTES long: past that the argument lists are cut (and
- * audisp_dracut.*.args_truncated set), then the ancestry shortened. Returns
- * a string the caller frees, with its length in *len, or NULL on ENOMEM.
- * One-shot: a caller with many alerts uses an alert_builder.
+ * The document: one JSON object of UTF-8 on one line, without a trailing
+ * newline, nested (never dotted keys), with ECS fields (the man page lists
+ * them; message is the rule's name, event.reason the sentence) and two
+ * namespaces of its own: auditd.* for audit facts, named as Auditbeat
+ * names them, and audisp_dracut.* for what the plugin adds. A value that
+ * is not known is left out, never written as null. Timestamps are RFC 3339
+ * in UTC with milliseconds. Strings are written as json.h says, and a
+ * field written encoded is listed in audisp_dracut.encoded_fields.
+ *
+ * The bound: a document longer than the max bytes asked for is built
+ * again, cut step by step until it fits: first the argument lists of the
+ * process and its parent, to smaller and smaller budgets
+ * (audisp_dracut.process.args_truncated and
+ * audisp_dracut.process.parent.args_truncated set, args_count and
+ * command_line following the cut), then the ancestry, halved down to none,
+ * then, as a last resort, every string cut to 1024 bytes (and listed in
+ * audisp_dracut.truncated_fields). When even that is longer than max, there
+ * is no alert: never a document cut anywhere else.
+ */
+
+/*
+ * Build the alert for in within ALERT_MAX_BYTES. Returns a string the
+ * caller frees, with its length in *len, or NULL (out of memory, or too
+ * long even cut). One-shot: a caller with many alerts uses an
+ * alert_builder.
  */
 char *alert_build(const struct alert_input *in, size_t *len);
 
 /*
  * An alert builder writes the JSON text directly into one buffer that it
- * keeps across alerts, for speed: 0.74 us per typical alert, against
- * 17.4 us through a json-c object tree; plugin/alert.c says how the
- * escaping stays byte for byte json-c's. It writes rule.* and threat.*
- * once per rule and host.* once per host name, and copies them into each
- * alert: the strings a rule_meta points to must not change (rule.h says
- * they are static data).
+ * keeps across alerts. It writes rule.* and threat.* once per rule and
+ * host.* once per host name, and copies them into each alert: the strings
+ * a rule_meta points to must not change (rule.h says they are static
+ * data).
  */
 struct alert_builder;
 
@@ -55,10 +79,18 @@ struct alert_builder *alert_builder_create(void);
 void alert_builder_free(struct alert_builder *ab);
 
 /*
- * As alert_build, the same bytes, but into ab's buffer: returns the
- * NUL-terminated alert, with its length in *len, valid until the next
- * call with ab or alert_builder_free(ab); NULL on ENOMEM.
+ * Build the alert for in into ab's buffer, at most max bytes long (the
+ * NUL after it not counted), cut as above when the whole one is longer.
+ * Returns the NUL-terminated alert, with its length in *len, valid until
+ * the next call with ab or alert_builder_free(ab); or NULL with the reason
+ * in *err (when err is not NULL). The same input and max give the same
+ * bytes as alert_build does for max ALERT_MAX_BYTES.
  */
+const char *alert_builder_build_max(struct alert_builder *ab,
+				    const struct alert_input *in, size_t max,
+				    size_t *len, enum alert_error *err);
+
+/* alert_builder_build_max within ALERT_MAX_BYTES, the reason not given. */
 const char *alert_builder_build(struct alert_builder *ab,
 				const struct alert_input *in, size_t *len);
 

@@ -7,7 +7,12 @@
 
 #include "image.h"
 
-/* The process fields, in the order the alert writes them. */
+/*
+ * The process fields, in the order the alert writes them. A field whose
+ * name holds a dot ("user.id") is a member of a nested object ("user"):
+ * the fields of one object are listed together, and a name holds at most
+ * one dot.
+ */
 enum field_id {
 	FIELD_NAME,
 	FIELD_EXECUTABLE,
@@ -21,7 +26,8 @@ enum field_id {
 
 enum field_type {
 	FIELD_T_STR,  /* a string slot of the image (char *); NULL: absent */
-	FIELD_T_ARGS, /* the argument array: args, argc */
+	FIELD_T_ARGS, /* the argument array: args, argc (the alert adds
+		       * args_count) */
 	FIELD_T_UID,  /* a uid_t slot, written in decimal; always present */
 };
 
@@ -32,6 +38,9 @@ enum field_type {
 struct field {
 	const char *name; /* under "process." (and "process.parent."):
 			   * "executable", "user.name" */
+	/* the dotted ECS names, static: "process.executable" and
+	 * "process.parent.executable" (indexed by field_ref.parent) */
+	const char *path[2];
 	enum field_type type;
 	size_t offset; /* of its slot in struct image */
 	unsigned flags;

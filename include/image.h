@@ -17,11 +17,29 @@ enum image_source {
 
 /* image.flags */
 #define IMAGE_ARGS_TRUNCATED 0x1 /* the records did not hold every argument */
-#define IMAGE_COPY_TRUNCATED 0x2 /* the table's copy was cut to its byte cap */
+#define IMAGE_COPY_TRUNCATED 0x2 /* the table's copy was cut to its cap */
 /* The image and its strings are one allocation (image_copy, image_pack,
  * exec_event_parse): image_free frees it whole, and equal strings in it are
  * one string. Never set it by hand. */
 #define IMAGE_PACKED 0x80000000u
+
+/*
+ * The image's own strings, each a char * member of struct image, declared
+ * here once: image.c frees, measures, copies and packs them from this
+ * list. Its order is the order of a packed copy. A new string field is one
+ * line here, plus its entry in the field table (field.h) and its reader.
+ */
+/* clang-format off */
+#define IMAGE_STRINGS(X)                                                       \
+	X(executable)  /* absolute, lexically clean; the script for #! */      \
+	X(interpreter) /* SYSCALL exe= when it differs from executable */      \
+	X(exe)         /* SYSCALL exe= as recorded */                          \
+	X(comm)        /* comm= (at most 15 bytes, as the kernel keeps it) */  \
+	X(cwd)                                                                 \
+	X(tty)         /* NULL for "(none)" */                                 \
+	X(key)         /* NULL for "(null)" */                                 \
+	X(user_name)   /* name of uid, when the records or host know it */
+/* clang-format on */
 
 /*
  * A process image. Every string is NUL-terminated raw bytes, exactly as the
@@ -31,9 +49,9 @@ enum image_source {
 struct image {
 	pid_t pid;
 	pid_t ppid;
-	uint32_t node;	 /* the host it ran on (node.h); 0: this host */
-	int64_t sec;	 /* event time: seconds since the epoch */
-	uint32_t msec;	 /* and milliseconds */
+	uint32_t node; /* the host it ran on (node.h); 0: this host */
+	int64_t sec;   /* event time: seconds since the epoch */
+	uint32_t msec; /* and milliseconds */
 	/* IMAGE_PACKED: what image_size counts, noted by the copy (0: ask
 	 * again); in what was padding, so images are no bigger */
 	uint32_t packed_bytes;
@@ -48,15 +66,12 @@ struct image {
 	uid_t uid, euid, auid;
 	uint32_t session;
 
-	char *executable;  /* absolute, lexically clean; the script for #! */
-	const char *name;  /* basename of executable; points into it */
-	char *interpreter; /* SYSCALL exe= when it differs from executable */
-	char *exe;	   /* SYSCALL exe= as recorded */
-	char *comm;	   /* comm= (at most 15 bytes, as the kernel keeps it) */
-	char *cwd;
-	char *tty;	 /* NULL for "(none)" */
-	char *key;	 /* NULL for "(null)" */
-	char *user_name; /* name of uid, when the records or host know it */
+	/* the strings of IMAGE_STRINGS, each a char * member */
+#define IMAGE_STRING_MEMBER(m) char *m;
+	IMAGE_STRINGS(IMAGE_STRING_MEMBER)
+#undef IMAGE_STRING_MEMBER
+	const char *name; /* basename of executable (path_base); points into
+			   * it */
 
 	char **args; /* argv, args[argc] == NULL */
 	size_t argc;

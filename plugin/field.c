@@ -5,27 +5,33 @@
 #include "field.h"
 #include "util.h"
 
-#define SLOT(m) offsetof(struct image, m)
+#define PROCESS "process."
+#define PARENT "process.parent."
+
+/* One entry: the name, and from it both paths. */
+#define FIELD(name, type, slot, flags)                                         \
+	{                                                                      \
+		name, {PROCESS name, PARENT name}, type,                       \
+			offsetof(struct image, slot), flags                    \
+	}
 
 /* The one declaration of every process field. */
 const struct field field_table[FIELD_COUNT] = {
-	[FIELD_NAME] = {"name", FIELD_T_STR, SLOT(name),
-			FIELD_PARENT | FIELD_RULE},
-	[FIELD_EXECUTABLE] = {"executable", FIELD_T_STR, SLOT(executable),
-			      FIELD_PARENT | FIELD_RULE},
-	[FIELD_ARGS] = {"args", FIELD_T_ARGS, SLOT(args),
-			FIELD_PARENT | FIELD_RULE},
-	[FIELD_COMMAND_LINE] = {"command_line", FIELD_T_STR, SLOT(command_line),
-				FIELD_PARENT | FIELD_RULE},
-	[FIELD_WORKING_DIRECTORY] = {"working_directory", FIELD_T_STR,
-				     SLOT(cwd), FIELD_PARENT},
-	[FIELD_USER_ID] = {"user.id", FIELD_T_UID, SLOT(uid), FIELD_RULE},
-	[FIELD_USER_NAME] = {"user.name", FIELD_T_STR, SLOT(user_name),
-			     FIELD_RULE},
+	[FIELD_NAME] =
+		FIELD("name", FIELD_T_STR, name, FIELD_PARENT | FIELD_RULE),
+	[FIELD_EXECUTABLE] = FIELD("executable", FIELD_T_STR, executable,
+				   FIELD_PARENT | FIELD_RULE),
+	[FIELD_ARGS] =
+		FIELD("args", FIELD_T_ARGS, args, FIELD_PARENT | FIELD_RULE),
+	[FIELD_COMMAND_LINE] = FIELD("command_line", FIELD_T_STR, command_line,
+				     FIELD_PARENT | FIELD_RULE),
+	[FIELD_WORKING_DIRECTORY] =
+		FIELD("working_directory", FIELD_T_STR, cwd, FIELD_PARENT),
+	[FIELD_USER_ID] = FIELD("user.id", FIELD_T_UID, uid, FIELD_RULE),
+	[FIELD_USER_NAME] =
+		FIELD("user.name", FIELD_T_STR, user_name, FIELD_RULE),
 };
 
-#define PROCESS "process."
-#define PARENT "process.parent."
 /* ECS places the process's user at the top level too: "user.name" */
 #define USER_ALIAS "user."
 
@@ -79,6 +85,18 @@ const char *field_rule_names(void)
 	return names.p;
 }
 
+/* The decimal text of u, written backwards from end (its NUL first):
+ * returns where it starts. */
+static char *decimal(char *end, unsigned long u)
+{
+	*--end = '\0';
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return end;
+}
+
 void field_get(enum field_id id, const struct image *img, struct field_value *v)
 {
 	const struct field *f = &field_table[id];
@@ -101,9 +119,7 @@ void field_get(enum field_id id, const struct image *img, struct field_value *v)
 		}
 		break;
 	case FIELD_T_UID:
-		snprintf(v->num, sizeof(v->num), "%lu",
-			 (unsigned long)*(const uid_t *)slot);
-		v->str = v->num;
+		v->str = decimal(v->num + sizeof(v->num), *(const uid_t *)slot);
 		break;
 	}
 }
@@ -120,9 +136,7 @@ static bool named(const char *name, size_t len, const char *prefix,
 
 int field_lookup(const char *name, size_t len, struct field_ref *ref)
 {
-	size_t i;
-
-	size_t p;
+	size_t i, p;
 
 	for (p = 0; p < NPASSES; p++) {
 		for (i = 0; i < FIELD_COUNT; i++) {
@@ -141,7 +155,7 @@ int field_lookup(const char *name, size_t len, struct field_ref *ref)
 
 char *field_path(struct field_ref ref, char buf[FIELD_PATH_MAX])
 {
-	snprintf(buf, FIELD_PATH_MAX, "%s%s", ref.parent ? PARENT : PROCESS,
-		 field_table[ref.id].name);
+	snprintf(buf, FIELD_PATH_MAX, "%s",
+		 field_table[ref.id].path[ref.parent]);
 	return buf;
 }

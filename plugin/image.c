@@ -1,17 +1,32 @@
 /* image.c - the process image: allocation, copies, paths, command line */
-#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "image.h"
+#include "util.h"
 
-/* Allocate an empty image. */
+/* Where each string of IMAGE_STRINGS lies in struct image. */
+static const size_t str_offset[] = {
+#define IMAGE_STRING_OFFSET(m) offsetof(struct image, m),
+	IMAGE_STRINGS(IMAGE_STRING_OFFSET)
+#undef IMAGE_STRING_OFFSET
+};
+
+#define NSTR ARRAY_SIZE(str_offset)
+
+/* The slot of string i of img. */
+static char **str(const struct image *img, size_t i)
+{
+	return (char **)((const char *)img + str_offset[i]);
+}
+
 struct image *image_new(void)
 {
 	return calloc(1, sizeof(struct image));
 }
 
-/* Free an image and everything it owns. */
 void image_free(struct image *img)
 {
 	size_t i;
@@ -19,14 +34,8 @@ void image_free(struct image *img)
 	if (!img)
 		return;
 	if (!(img->flags & IMAGE_PACKED)) {
-		free(img->executable);
-		free(img->interpreter);
-		free(img->exe);
-		free(img->comm);
-		free(img->cwd);
-		free(img->tty);
-		free(img->key);
-		free(img->user_name);
+		for (i = 0; i < NSTR; i++)
+			free(*str(img, i));
 		free(img->command_line);
 		for (i = 0; img->args && i < img->argc; i++)
 			free(img->args[i]);
@@ -40,69 +49,54 @@ static size_t slen(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-/* The scalar strings, in one place for size and copy. */
-#define IMAGE_NSTR 8
-static char **image_strings(struct image *img, char **out[IMAGE_NSTR])
-{
-	out[0] = &img->executable;
-	out[1] = &img->interpreter;
-	out[2] = &img->exe;
-	out[3] = &img->comm;
-	out[4] = &img->cwd;
-	out[5] = &img->tty;
-	out[6] = &img->key;
-	out[7] = &img->user_name;
-	return out[0];
-}
-
 /*
  * The index of an earlier string of the image equal to string i, or -1.
  * A packed copy stores equal strings once. len[] holds each string's
  * length (when known), so that most pairs differ without a comparison.
  */
-static int same_as_earlier(char **str[IMAGE_NSTR], const size_t *len, size_t i)
+static int same_as_earlier(const struct image *img, const size_t *len, size_t i)
 {
+	const char *s = *str(img, i), *t;
 	size_t j;
 
-	if (!*str[i])
+	if (!s)
 		return -1;
-	for (j = 0; j < i; j++)
-		if (*str[j] && (*str[j] == *str[i] ||
-				(len[j] == len[i] &&
-				 memcmp(*str[j], *str[i], len[i]) == 0)))
+	for (j = 0; j < i; j++) {
+		t = *str(img, j);
+		if (t &&
+		    (t == s || (len[j] == len[i] && memcmp(t, s, len[i]) == 0)))
 			return (int)j;
+	}
 	return -1;
 }
 
 /* In a packed image, equal strings are one string (copy_image makes them
- * so): the index of an earlier string at the same address, or -1. */
-static int shared_with_earlier(char **str[IMAGE_NSTR], size_t i)
+ * so): is string i at the address of an earlier one? */
+static bool shared_with_earlier(const struct image *img, size_t i)
 {
+	const char *s = *str(img, i);
 	size_t j;
 
-	if (!*str[i])
-		return -1;
+	if (!s)
+		return false;
 	for (j = 0; j < i; j++)
-		if (*str[j] == *str[i])
-			return (int)j;
-	return -1;
+		if (*str(img, j) == s)
+			return true;
+	return false;
 }
 
-/* Bytes the image's strings and arrays take. */
 size_t image_size(const struct image *img)
 {
-	char **str[IMAGE_NSTR];
 	size_t n = sizeof(*img), i;
 
 	if (!img)
 		return 0;
 	if ((img->flags & IMAGE_PACKED) && img->packed_bytes)
 		return img->packed_bytes;
-	image_strings((struct image *)img, str);
-	for (i = 0; i < IMAGE_NSTR; i++)
+	for (i = 0; i < NSTR; i++)
 		if (!(img->flags & IMAGE_PACKED) ||
-		    shared_with_earlier(str, i) < 0)
-			n += slen(*str[i]);
+		    !shared_with_earlier(img, i))
+			n += slen(*str(img, i));
 	if (img->args)
 		n += (img->argc + 1) * sizeof(char *);
 	for (i = 0; i < img->argc; i++)
@@ -121,6 +115,87 @@ static char *put(char **cursor, const char *s, size_t len)
 	return d;
 }
 
+/* What a copy holds: the strings (each once), and the arguments kept. */
+struct layout {
+	size_t len[NSTR]; /* of each string */
+	int dup[NSTR];	  /* an earlier equal string, or -1 */
+	size_t fixed;	  /* bytes of the strings, NULs included */
+	size_t keep;	  /* arguments kept */
+	size_t argbytes;  /* their bytes, NULs included */
+	size_t lastlen;	  /* the length of the last one kept (maybe cut) */
+	bool cut;	  /* some were cut */
+};
+
+/* The strings of src, each stored once. */
+static void measure_strings(const struct image *src, struct layout *l)
+{
+	size_t i;
+
+	l->fixed = 0;
+	for (i = 0; i < NSTR; i++) {
+		l->len[i] = *str(src, i) ? strlen(*str(src, i)) : 0;
+		l->dup[i] = same_as_earlier(src, l->len, i);
+		if (l->dup[i] < 0 && *str(src, i))
+			l->fixed += l->len[i] + 1;
+	}
+}
+
+/*
+ * The arguments of src that fit max_bytes (0: all) beside the strings,
+ * each costing per_arg times its bytes: the head of the first one that
+ * does not fit is kept if any room is left.
+ */
+static void measure_args(const struct image *src, size_t max_bytes,
+			 size_t per_arg, struct layout *l)
+{
+	size_t i, len, budget, room;
+
+	l->keep = l->argbytes = l->lastlen = 0;
+	l->cut = false;
+	for (i = 0; i < src->argc; i++) {
+		len = strlen(src->args[i]);
+		if (max_bytes &&
+		    l->fixed + per_arg * (l->argbytes + len + 1) > max_bytes) {
+			budget = max_bytes > l->fixed
+					 ? (max_bytes - l->fixed) / per_arg
+					 : 0;
+			room = budget > l->argbytes + 1
+				       ? budget - l->argbytes - 1
+				       : 0;
+			l->cut = true;
+			if (room > 0) {
+				l->lastlen = room;
+				l->argbytes += room + 1;
+				l->keep = i + 1;
+			}
+			return;
+		}
+		l->argbytes += len + 1;
+		l->keep = i + 1;
+		l->lastlen = len;
+	}
+}
+
+/* Put the kept arguments of src at cur (and the command line after them
+ * when cl is set). */
+static void fill_args(struct image *dst, const struct image *src, char *cur,
+		      char *cl, const struct layout *l)
+{
+	size_t i, len;
+
+	for (i = 0; i < l->keep; i++) {
+		len = i + 1 == l->keep ? l->lastlen : strlen(src->args[i]);
+		dst->args[i] = put(&cur, src->args[i], len);
+		if (cl) {
+			memcpy(cl, src->args[i], len);
+			cl += len;
+			*cl++ = i + 1 < l->keep ? ' ' : '\0';
+		}
+	}
+	if (dst->args)
+		dst->args[l->keep] = NULL;
+}
+
 /*
  * Deep copy into one allocation, cut to max_bytes of strings if non-zero.
  * with_cmdline: also build command_line (each kept argument then costs its
@@ -130,97 +205,44 @@ static struct image *copy_image(const struct image *src, size_t max_bytes,
 				bool with_cmdline)
 {
 	const size_t per_arg = with_cmdline ? 2 : 1;
-	char **sstr[IMAGE_NSTR], **dstr[IMAGE_NSTR];
-	size_t len[IMAGE_NSTR];
-	int dup[IMAGE_NSTR];
-	size_t fixed = 0, argbytes = 0, keep = 0, lastlen = 0, i, total;
-	bool cut = false;
+	struct layout l;
 	struct image *dst;
-	char *cur, *cl = NULL;
+	size_t total, i;
+	char *cur;
 
 	if (!src)
 		return NULL;
-	image_strings((struct image *)src, sstr);
-	for (i = 0; i < IMAGE_NSTR; i++) {
-		len[i] = *sstr[i] ? strlen(*sstr[i]) : 0;
-		dup[i] = same_as_earlier(sstr, len, i);
-		if (dup[i] < 0 && *sstr[i])
-			fixed += len[i] + 1;
-	}
-	/* With a command line, arguments cost twice: in args and in it. */
-	for (i = 0; i < src->argc; i++) {
-		size_t l = strlen(src->args[i]);
-
-		if (max_bytes &&
-		    fixed + per_arg * (argbytes + l + 1) > max_bytes) {
-			/* keep the head of this argument if any room is left */
-			size_t budget = max_bytes > fixed ?
-						(max_bytes - fixed) / per_arg :
-						0;
-			size_t room = budget > argbytes + 1 ?
-					      budget - argbytes - 1 :
-					      0;
-
-			cut = true;
-			if (room > 0) {
-				lastlen = room;
-				argbytes += room + 1;
-				keep = i + 1;
-			}
-			break;
-		}
-		argbytes += l + 1;
-		keep = i + 1;
-		lastlen = l;
-	}
-	total = sizeof(*dst) + (src->args ? (keep + 1) * sizeof(char *) : 0) +
-		fixed + per_arg * argbytes + 1;
+	measure_strings(src, &l);
+	measure_args(src, max_bytes, per_arg, &l);
+	total = sizeof(*dst) + (src->args ? (l.keep + 1) * sizeof(char *) : 0) +
+		l.fixed + per_arg * l.argbytes + 1;
 	dst = malloc(total);
 	if (!dst)
 		return NULL;
 	*dst = *src;
 	dst->flags = (src->flags & ~IMAGE_PACKED) | IMAGE_PACKED;
-	if (cut)
+	if (l.cut)
 		dst->flags |= IMAGE_COPY_TRUNCATED;
 	cur = (char *)(dst + 1);
 	dst->args = NULL;
 	if (src->args) {
 		dst->args = (char **)cur;
-		cur += (keep + 1) * sizeof(char *);
+		cur += (l.keep + 1) * sizeof(char *);
 	}
-	image_strings(dst, dstr);
-	for (i = 0; i < IMAGE_NSTR; i++) {
+	for (i = 0; i < NSTR; i++) {
 		/* exe= is often the executable */
-		if (dup[i] >= 0)
-			*dstr[i] = *dstr[dup[i]];
-		else if (*sstr[i])
-			*dstr[i] = put(&cur, *sstr[i], len[i]);
+		if (l.dup[i] >= 0)
+			*str(dst, i) = *str(dst, (size_t)l.dup[i]);
+		else if (*str(src, i))
+			*str(dst, i) = put(&cur, *str(src, i), l.len[i]);
 		else
-			*dstr[i] = NULL;
+			*str(dst, i) = NULL;
 	}
-	dst->name = NULL;
-	if (dst->executable) {
-		const char *slash = strrchr(dst->executable, '/');
-
-		dst->name = slash ? slash + 1 : dst->executable;
-	}
-	dst->argc = keep;
+	dst->name = path_base(dst->executable);
+	dst->argc = l.keep;
 	/* the command line follows the arguments: argbytes of them */
-	if (keep && with_cmdline)
-		cl = cur + argbytes;
-	dst->command_line = cl;
-	for (i = 0; i < keep; i++) {
-		size_t l = i + 1 == keep ? lastlen : strlen(src->args[i]);
-
-		dst->args[i] = put(&cur, src->args[i], l);
-		if (cl) {
-			memcpy(cl, src->args[i], l);
-			cl += l;
-			*cl++ = i + 1 < keep ? ' ' : '\0';
-		}
-	}
-	if (dst->args)
-		dst->args[keep] = NULL;
+	dst->command_line = l.keep && with_cmdline ? cur + l.argbytes : NULL;
+	fill_args(dst, src, cur, dst->command_line, &l);
 	/* all but the spare byte: what image_size would count */
 	dst->packed_bytes = total - 1 <= UINT32_MAX ? (uint32_t)(total - 1) : 0;
 	return dst;
@@ -234,7 +256,6 @@ static struct image *copy_image(const struct image *src, size_t max_bytes,
  */
 static struct image *pack_packed(const struct image *src, size_t max_bytes)
 {
-	char **sstr[IMAGE_NSTR], **dstr[IMAGE_NSTR];
 	const char *base = (const char *)src, *end = src->command_line;
 	size_t head, used, i;
 	struct image *dst;
@@ -253,33 +274,24 @@ static struct image *pack_packed(const struct image *src, size_t max_bytes)
 	if (!dst)
 		return NULL;
 	memcpy(dst, src, used);
-	image_strings(dst, dstr);
-	image_strings((struct image *)src, sstr);
-	for (i = 0; i < IMAGE_NSTR; i++)
-		if (*sstr[i])
-			*dstr[i] = (char *)dst + (*sstr[i] - base);
+	for (i = 0; i < NSTR; i++)
+		if (*str(src, i))
+			*str(dst, i) = (char *)dst + (*str(src, i) - base);
 	dst->args = (char **)(dst + 1);
 	for (i = 0; i < src->argc; i++)
 		dst->args[i] = (char *)dst + (src->args[i] - base);
 	dst->args[src->argc] = NULL;
 	dst->command_line = NULL;
-	dst->name = NULL;
-	if (dst->executable) {
-		const char *slash = strrchr(dst->executable, '/');
-
-		dst->name = slash ? slash + 1 : dst->executable;
-	}
+	dst->name = path_base(dst->executable);
 	dst->packed_bytes = used <= UINT32_MAX ? (uint32_t)used : 0;
 	return dst;
 }
 
-/* Deep copy into one allocation, with command_line. */
 struct image *image_copy(const struct image *src, size_t max_bytes)
 {
 	return copy_image(src, max_bytes, true);
 }
 
-/* Deep copy into one allocation, without command_line. */
 struct image *image_pack(const struct image *src, size_t max_bytes)
 {
 	struct image *dst = src ? pack_packed(src, max_bytes) : NULL;
@@ -337,7 +349,6 @@ static void clean_walk(char *out, size_t *n, size_t root, const char *p)
 	}
 }
 
-/* Bytes image_clean_into needs for path and cwd. */
 size_t image_clean_size(const char *path, const char *cwd)
 {
 	size_t n = strlen(path) + 3;
@@ -347,7 +358,6 @@ size_t image_clean_size(const char *path, const char *cwd)
 	return n;
 }
 
-/* Clean a path lexically into out (see image.h). */
 char *image_clean_into(char *out, const char *path, const char *cwd)
 {
 	size_t n = 0, root = 0;
@@ -365,7 +375,6 @@ char *image_clean_into(char *out, const char *path, const char *cwd)
 	return out;
 }
 
-/* Clean a path lexically, joining a relative one to an absolute cwd. */
 char *image_clean_path(const char *path, const char *cwd)
 {
 	char *out = malloc(image_clean_size(path, cwd));
@@ -373,22 +382,18 @@ char *image_clean_path(const char *path, const char *cwd)
 	return out ? image_clean_into(out, path, cwd) : NULL;
 }
 
-/* Set executable (absolute against cwd, cleaned) and name. */
 int image_set_executable(struct image *img, const char *path, const char *cwd)
 {
-	char *clean, *slash;
+	char *clean = image_clean_path(path, cwd);
 
-	clean = image_clean_path(path, cwd);
 	if (!clean)
 		return -1;
 	free(img->executable);
 	img->executable = clean;
-	slash = strrchr(clean, '/');
-	img->name = slash && slash[1] ? slash + 1 : clean;
+	img->name = path_base(clean);
 	return 0;
 }
 
-/* Take ownership of args and rebuild command_line. */
 int image_set_args(struct image *img, char **args, size_t argc)
 {
 	size_t len = 0, i;

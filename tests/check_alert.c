@@ -456,21 +456,39 @@ static struct json_object *parse_strict(const char *s, size_t len)
 }
 
 /*
- * Build the alert and check what every document must satisfy: one line,
- * no trailing newline, valid UTF-8, strict JSON, one object, no nulls, no
- * escaped slashes, and (when fields.csv is there) ECS names and types.
+ * Check what every document must satisfy: one line, no trailing newline,
+ * valid UTF-8, strict JSON, one object, no nulls, no escaped slashes, and
+ * (when fields.csv is there) ECS names and types. Returns it parsed.
  */
+static struct json_object *checked(const char *s, size_t len)
+{
+	struct json_object *doc;
+	int errors = 0;
+
+	ck_assert_ptr_null(memchr(s, '\n', len));
+	ck_assert_msg(!escaped_slash(s), "escaped slash in %s", s);
+	ck_assert_msg(valid_utf8(s, len), "alert is not UTF-8");
+	doc = parse_strict(s, len);
+	ck_assert(json_object_is_type(doc, json_type_object));
+	ck_assert_int_eq(count_nulls(doc), 0);
+	if (ecs_load()) {
+		ecs_walk(doc, NULL, &errors);
+		ck_assert_int_eq(errors, 0);
+	}
+	return doc;
+}
+
 /* One builder for every document of the run, as the plugin keeps one: its
  * reused buffer and pieces must give the bytes alert_build gives. */
 static struct alert_builder *shared_ab;
 
+/* Build the alert both ways, and check it. */
 static struct json_object *build(const struct alert_input *in)
 {
 	struct json_object *doc;
 	size_t len = (size_t)-1, blen = (size_t)-1;
 	const char *bs;
 	char *s;
-	int errors = 0;
 
 	s = alert_build(in, &len);
 	ck_assert_ptr_nonnull(s);
@@ -483,17 +501,8 @@ static struct json_object *build(const struct alert_input *in)
 	ck_assert_uint_eq(blen, len);
 	ck_assert_msg(!memcmp(bs, s, len + 1),
 		      "builder and alert_build differ");
-	ck_assert_ptr_null(memchr(s, '\n', len));
-	ck_assert_msg(!escaped_slash(s), "escaped slash in %s", s);
-	ck_assert_msg(valid_utf8(s, len), "alert is not UTF-8");
-	doc = parse_strict(s, len);
+	doc = checked(s, len);
 	free(s);
-	ck_assert(json_object_is_type(doc, json_type_object));
-	ck_assert_int_eq(count_nulls(doc), 0);
-	if (ecs_load()) {
-		ecs_walk(doc, NULL, &errors);
-		ck_assert_int_eq(errors, 0);
-	}
 	return doc;
 }
 
@@ -960,7 +969,7 @@ START_TEST(test_no_parent)
 				 .created_ms = 1};
 	struct json_object *doc = build(&in), *o;
 
-	ck_assert_str_eq(get_str(doc, "message"),
+	ck_assert_str_eq(get_str(doc, "event.reason"),
 			 "process event with process dracut, by root on h "
 			 "created low alert Manual Dracut Execution.");
 	o = get(doc, "process.parent");
@@ -1037,7 +1046,8 @@ START_TEST(test_threat_versions)
 	doc = build(&in);
 	ck_assert_ptr_null(get(doc, "threat"));
 	ck_assert_ptr_null(get(doc, "rule"));
-	ck_assert_str_eq(get_str(doc, "message"),
+	ck_assert_ptr_null(get(doc, "message"));
+	ck_assert_str_eq(get_str(doc, "event.reason"),
 			 "process event with process dracut, created alert.");
 	json_object_put(doc);
 
@@ -1045,7 +1055,7 @@ START_TEST(test_threat_versions)
 	proc.executable = NULL;
 	proc.name = NULL;
 	doc = build(&in);
-	ck_assert_str_eq(get_str(doc, "message"),
+	ck_assert_str_eq(get_str(doc, "event.reason"),
 			 "process event created alert.");
 	json_object_put(doc);
 	{
@@ -1053,7 +1063,7 @@ START_TEST(test_threat_versions)
 
 		in.parent = &parent;
 		doc = build(&in);
-		ck_assert_str_eq(get_str(doc, "message"),
+		ck_assert_str_eq(get_str(doc, "event.reason"),
 				 "process event with parent process bash, "
 				 "created alert.");
 		json_object_put(doc);
@@ -1491,6 +1501,7 @@ START_TEST(test_enomem)
 		.created_ms = 1,
 	};
 	struct alert_builder *ab;
+	enum alert_error err;
 	const char *c;
 	char *want, *s, *cl;
 	size_t wlen, len;
@@ -1537,7 +1548,10 @@ START_TEST(test_enomem)
 		for (n = 0;; n++) {
 			ab = alert_builder_create();
 			fail_at = n;
-			c = ab ? alert_builder_build(ab, &in, &len) : NULL;
+			err = 0;
+			c = ab ? alert_builder_build_max(
+					 ab, &in, ALERT_MAX_BYTES, &len, &err)
+			       : NULL;
 			if (fail_at >= 0) {
 				fail_at = -1;
 				ck_assert_ptr_nonnull(c);
@@ -1547,6 +1561,8 @@ START_TEST(test_enomem)
 			}
 			fail_at = -1;
 			ck_assert_ptr_null(c);
+			if (ab) /* out of memory, not too long */
+				ck_assert_int_eq(err, ALERT_ERR_NOMEM);
 			if (ab) { /* memory is back: the whole document */
 				c = alert_builder_build(ab, &in, &len);
 				ck_assert_ptr_nonnull(c);
@@ -1827,14 +1843,14 @@ START_TEST(test_builder_pieces)
 		}
 	}
 
-	/* the names in the order of their fields: message (it holds the
-	 * user name), process.user.name, user.name, host.name */
+	/* the names in the order of their fields: event.reason (it holds
+	 * the user name), process.user.name, user.name, host.name */
 	in.rule = &meta_v1;
 	in.host_name = "h\xff";
 	c = alert_builder_build(ab, &in, &blen);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_ptr_nonnull(strstr(
-		c, "\"encoded_fields\":[\"message\",\"process.user.name\","
+		c, "\"encoded_fields\":[\"event.reason\",\"process.user.name\","
 		   "\"user.name\",\"host.name\"]}}"));
 	ck_assert_ptr_nonnull(strstr(c, "\"host\":{\"name\":\"h\\\\xff\","
 					"\"os\":{\"type\":\"linux\"}}"));
@@ -1850,12 +1866,205 @@ START_TEST(test_builder_pieces)
 		c, "\"reference\":\"https://a/\"},\"audisp_dracut\":{"
 		   "\"rule\":{\"references\":[\"https://a/\",\"https://b/\"]},"
 		   "\"process\":{\"args_truncated\":false},"
-		   "\"encoded_fields\":[\"message\",\"process.user.name\","
+		   "\"encoded_fields\":[\"event.reason\",\"process.user.name\","
 		   "\"user.name\"]},\"threat\":{"));
 	ck_assert_str_eq(c + blen - 2, "}}");
 	alert_builder_free(ab);
 	alert_builder_free(NULL);
 	ck_assert_ptr_null(alert_builder_build(NULL, &in, &len));
+}
+END_TEST
+
+/*
+ * Elastic's External Alerts rule (rule_id eb079c62-4481-4d6e-9643-
+ * 3ca499df7aaa) promotes every document with event.kind alert: it names
+ * the alert from message, takes its risk from event.risk_score and its
+ * severity from event.severity, 21, 47, 73 and 99 standing for low,
+ * medium, high and critical. So message is the rule's name and the
+ * sentence is in event.reason; event.severity follows the rule's severity
+ * even where its risk score differs.
+ */
+static const struct {
+	const char *severity;
+	int risk_score, want_severity;
+} promotion_cases[] = {
+	{"low", 21, 21},	{"medium", 47, 47}, {"high", 73, 73},
+	{"critical", 99, 99},	{"high", 50, 73},   {"low", 5, 21},
+	{"unheard-of", 33, 33},
+};
+
+START_TEST(test_elastic_promotion)
+{
+	struct rule_meta meta = meta_v1;
+	char *argv[] = {S("dracut"), S("-f"), NULL};
+	char *pargv[] = {S("bash"), NULL};
+	struct image proc = {.pid = 7,
+			     .ppid = 6,
+			     .sec = T_SEC,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .args = argv,
+			     .argc = 2,
+			     .command_line = S("dracut -f"),
+			     .user_name = S("root")};
+	struct image parent = {.pid = 6,
+			       .executable = S("/usr/bin/bash"),
+			       .name = "bash",
+			       .args = pargv,
+			       .argc = 1,
+			       .command_line = S("bash"),
+			       .source = IMAGE_SRC_STREAM};
+	struct alert_input in = {.proc = &proc,
+				 .parent = &parent,
+				 .rule = &meta,
+				 .host_name = "web1",
+				 .created_ms = 1};
+	struct json_object *doc;
+	char want[256];
+
+	meta.severity = promotion_cases[_i].severity;
+	meta.risk_score = promotion_cases[_i].risk_score;
+	doc = build(&in);
+	ck_assert_str_eq(get_str(doc, "event.kind"), "alert");
+	ck_assert_str_eq(get_str(doc, "message"), "Manual Dracut Execution");
+	ck_assert_str_eq(get_str(doc, "rule.name"), "Manual Dracut Execution");
+	snprintf(want, sizeof(want),
+		 "process event with process dracut, parent process bash, by "
+		 "root on web1 created %s alert Manual Dracut Execution.",
+		 promotion_cases[_i].severity);
+	ck_assert_str_eq(get_str(doc, "event.reason"), want);
+	ck_assert_int_eq(json_object_get_int64(get(doc, "event.severity")),
+			 promotion_cases[_i].want_severity);
+	ck_assert_int_eq(json_object_get_int64(get(doc, "event.risk_score")),
+			 promotion_cases[_i].risk_score);
+	json_object_put(doc);
+}
+END_TEST
+
+/* Take the members at paths out of doc. */
+static void drop(struct json_object *doc, const char *const *paths, size_t n)
+{
+	char buf[128], *dot;
+	struct json_object *o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s", paths[i]);
+		dot = strrchr(buf, '.');
+		ck_assert_ptr_nonnull(dot);
+		*dot = '\0';
+		o = get(doc, buf);
+		ck_assert_msg(o != NULL, "%s missing", buf);
+		json_object_object_del(o, dot + 1);
+	}
+}
+
+/* rsyslogd's default maxMessageSize is 8 KiB, its header included. */
+#define SYSLOG_FIT 8000
+#define NARGS 300
+
+/*
+ * A dracut run with a few hundred arguments, asked for within 8,000 bytes
+ * (what the syslog output sends rsyslogd): the document is valid JSON, its
+ * arguments are cut (a prefix of the real ones, flagged, with args_count
+ * and command_line following), and every other field is what the whole
+ * alert says. Asked for less than any alert can hold, there is none.
+ */
+START_TEST(test_fit_syslog)
+{
+	static const char *const cut_paths[] = {
+		"process.args",
+		"process.args_count",
+		"process.command_line",
+		"audisp_dracut.process.args_truncated",
+	};
+	char *argv[NARGS + 1], *cl, *p;
+	char *pargv[] = {S("/bin/bash"), S("/root/rebuild.sh"), NULL};
+	struct image proc = {.pid = 300,
+			     .ppid = 299,
+			     .sec = T_SEC,
+			     .serial = 77,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .cwd = S("/root"),
+			     .user_name = S("root"),
+			     .key = S("audisp-dracut"),
+			     .argc = NARGS};
+	struct image parent = {.pid = 299,
+			       .executable = S("/root/rebuild.sh"),
+			       .name = "rebuild.sh",
+			       .interpreter = S("/usr/bin/bash"),
+			       .args = pargv,
+			       .argc = 2,
+			       .command_line = S("/bin/bash /root/rebuild.sh"),
+			       .source = IMAGE_SRC_STREAM,
+			       .serial = 70};
+	const struct image *anc[] = {&parent, &parent};
+	struct alert_input in = {.proc = &proc,
+				 .parent = &parent,
+				 .ancestry = anc,
+				 .nancestry = 2,
+				 .rule = &meta_v1,
+				 .host_name = "build01",
+				 .created_ms = 1};
+	struct alert_builder *ab = alert_builder_create();
+	struct json_object *whole, *fit;
+	enum alert_error err = 0;
+	size_t i, len, wlen, n;
+	const char *c;
+
+	ck_assert_ptr_nonnull(ab);
+	cl = p = malloc(NARGS * 32);
+	ck_assert_ptr_nonnull(cl);
+	argv[0] = S("dracut");
+	p += sprintf(p, "dracut");
+	for (i = 1; i < NARGS; i++) {
+		ck_assert_int_gt(
+			asprintf(&argv[i], "--add-drivers=mod%03zu", i), 0);
+		p += sprintf(p, " %s", argv[i]);
+	}
+	argv[NARGS] = NULL;
+	proc.args = argv;
+	proc.command_line = cl;
+
+	/* the whole alert is longer than syslog takes */
+	c = alert_builder_build(ab, &in, &wlen);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_gt(wlen, SYSLOG_FIT);
+	whole = parse_strict(c, wlen);
+	ck_assert_uint_eq(json_object_array_length(get(whole, "process.args")),
+			  NARGS);
+
+	c = alert_builder_build_max(ab, &in, SYSLOG_FIT, &len, &err);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_le(len, SYSLOG_FIT);
+	ck_assert_uint_eq(strlen(c), len);
+	fit = checked(c, len);
+	check_cut(fit, "process", argv);
+	n = json_object_array_length(get(fit, "process.args"));
+	ck_assert_uint_gt(n, 1);
+	ck_assert_uint_lt(n, NARGS);
+	/* the rest is whole: the parent's arguments too (they fit) */
+	drop(whole, cut_paths, ARRAY_SIZE(cut_paths));
+	drop(fit, cut_paths, ARRAY_SIZE(cut_paths));
+	ck_assert_msg(diff(whole, fit, "fit") == 0,
+		      "fields other than the arguments differ (see stderr)");
+	ck_assert_ptr_null(get(fit, "audisp_dracut.truncated_fields"));
+	json_object_put(whole);
+	json_object_put(fit);
+
+	/* no alert fits 600 bytes: none, and the reason */
+	ck_assert_ptr_null(alert_builder_build_max(ab, &in, 600, &len, &err));
+	ck_assert_int_eq(err, ALERT_ERR_TOO_LONG);
+	/* the builder is whole afterwards */
+	c = alert_builder_build(ab, &in, &len);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(len, wlen);
+
+	for (i = 1; i < NARGS; i++)
+		free(argv[i]);
+	free(cl);
+	alert_builder_free(ab);
 }
 END_TEST
 
@@ -1920,6 +2129,9 @@ static Suite *alert_suite(void)
 	tcase_add_test(tc, test_escape_every_byte);
 	tcase_add_test(tc, test_length_bound_edge);
 	tcase_add_test(tc, test_builder_pieces);
+	tcase_add_test(tc, test_fit_syslog);
+	tcase_add_loop_test(tc, test_elastic_promotion, 0,
+			    ARRAY_SIZE(promotion_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,10 @@
 #include "field.h"
 #include "util.h"
 
+#ifndef TOP_SRCDIR
+#define TOP_SRCDIR "."
+#endif
+
 /* One name and what field_lookup makes of it (found false: refused). */
 struct lookup_case {
 	const char *name;
@@ -156,6 +160,120 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* Names: at most one dot, and the members of one object together; the
+ * paths are the name under process. and process.parent. */
+START_TEST(test_names)
+{
+	char want[FIELD_PATH_MAX];
+	const char *dot, *prev = NULL;
+	size_t i, j, n;
+
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const struct field *f = &field_table[i];
+
+		dot = strchr(f->name, '.');
+		ck_assert_msg(!dot || !strchr(dot + 1, '.'), "%s", f->name);
+		snprintf(want, sizeof(want), "process.%s", f->name);
+		ck_assert_str_eq(f->path[0], want);
+		snprintf(want, sizeof(want), "process.parent.%s", f->name);
+		ck_assert_str_eq(f->path[1], want);
+		if (!dot || (prev && !strncmp(prev, f->name,
+					      (size_t)(dot - f->name + 1)))) {
+			prev = dot ? f->name : NULL;
+			continue;
+		}
+		/* a new object: no earlier field is in it */
+		n = (size_t)(dot - f->name + 1);
+		for (j = 0; j < i; j++)
+			ck_assert_msg(strncmp(field_table[j].name, f->name, n),
+				      "%s and %s apart", field_table[j].name,
+				      f->name);
+		prev = f->name;
+	}
+}
+END_TEST
+
+/* The line the man page lists the members of process (or of its parent)
+ * in, from the table: pid, then each field, args_count after the
+ * argument array. */
+static void man_line(bool parent, char *out, size_t len)
+{
+	size_t i, n;
+
+	n = (size_t)snprintf(out, len, "pid");
+	for (i = 0; i < FIELD_COUNT && n < len; i++) {
+		const struct field *f = &field_table[i];
+
+		if (parent && !(f->flags & FIELD_PARENT))
+			continue;
+		n += (size_t)snprintf(out + n, len - n, ", %s%s", f->name,
+				      f->type == FIELD_T_ARGS ? ", args_count"
+							      : "");
+	}
+	ck_assert_uint_lt(n + 1, len);
+	strcat(out, ".");
+}
+
+/* Line of the man page without its \% marks and newline, into out of
+ * len bytes. Returns false at the end. */
+static bool man_line_read(FILE *fp, char *out, size_t len)
+{
+	char buf[512], *p, *q = out;
+
+	if (!fgets(buf, sizeof(buf), fp))
+		return false;
+	for (p = buf; *p && *p != '\n' && q + 1 < out + len; p++) {
+		if (p[0] == '\\' && p[1] == '%')
+			p++; /* skip the mark */
+		else
+			*q++ = *p;
+	}
+	*q = '\0';
+	return true;
+}
+
+/* Does the paragraph of the man page tagged tag (".B tag") start with
+ * text, its lines joined by blanks? */
+static bool man_says(const char *tag, const char *text)
+{
+	FILE *fp = fopen(TOP_SRCDIR "/man/audisp-dracut.8", "r");
+	char line[512], para[2048] = "", want[128];
+	bool in = false;
+
+	ck_assert_ptr_nonnull(fp);
+	snprintf(want, sizeof(want), ".B %s", tag);
+	while (man_line_read(fp, line, sizeof(line))) {
+		if (!in) {
+			in = !strcmp(line, want);
+			continue;
+		}
+		if (line[0] == '.')
+			break;
+		if (*para)
+			strncat(para, " ", sizeof(para) - strlen(para) - 1);
+		strncat(para, line, sizeof(para) - strlen(para) - 1);
+	}
+	fclose(fp);
+	return !strncmp(para, text, strlen(text));
+}
+
+/* The man page's lists of process fields are the table's. */
+START_TEST(test_man_lists)
+{
+	char line[512];
+
+	man_line(false, line, sizeof(line));
+	ck_assert_str_eq(line, "pid, name, executable, args, args_count, "
+			       "command_line, working_directory, user.id, "
+			       "user.name.");
+	ck_assert_msg(man_says("process.*", line),
+		      "man/audisp-dracut.8 lacks: %s", line);
+	man_line(true, line, sizeof(line));
+	ck_assert_msg(man_says("process.parent.*", line),
+		      "man/audisp-dracut.8 lacks: %s", line);
+}
+END_TEST
+
 static Suite *field_suite(void)
 {
 	Suite *s = suite_create("field");
@@ -166,6 +284,8 @@ static Suite *field_suite(void)
 	tcase_add_test(tc, test_rule_names);
 	tcase_add_test(tc, test_get);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_man_lists);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -91,8 +91,8 @@ START_TEST(test_set_executable_and_args)
 	static const char *const av[] = {"dracut", "--force", "", "x y"};
 	struct image *img = image_new();
 
-	ck_assert_int_eq(image_set_executable(img, "../sbin/dracut", "/usr/bin"),
-			 0);
+	ck_assert_int_eq(
+		image_set_executable(img, "../sbin/dracut", "/usr/bin"), 0);
 	ck_assert_str_eq(img->executable, "/usr/sbin/dracut");
 	ck_assert_str_eq(img->name, "dracut");
 	ck_assert_int_eq(image_set_args(img, mkargs(4, av), 4), 0);
@@ -312,6 +312,94 @@ START_TEST(test_size)
 }
 END_TEST
 
+/* An executable, and the name every way of making an image gives it:
+ * path_base's meaning, "/" staying "/". */
+static const struct {
+	const char *executable, *name;
+} base_cases[] = {
+	{"/usr/bin/dracut", "dracut"},
+	{"/", "/"},
+	{"/x", "x"},
+	{"dracut", "dracut"},
+};
+
+START_TEST(test_name_is_basename)
+{
+	static const char *const av[] = {"a"};
+	struct image *img = image_new(), *cp, *pk, *pp;
+
+	ck_assert_int_eq(
+		image_set_executable(img, base_cases[_i].executable, NULL), 0);
+	ck_assert_str_eq(img->executable, base_cases[_i].executable);
+	ck_assert_int_eq(image_set_args(img, mkargs(1, av), 1), 0);
+	cp = image_copy(img, 0);
+	pk = image_pack(img, 0);
+	pp = image_pack(cp, 0); /* the block-moving path */
+	ck_assert_ptr_nonnull(cp);
+	ck_assert_ptr_nonnull(pk);
+	ck_assert_ptr_nonnull(pp);
+	ck_assert_str_eq(img->name, base_cases[_i].name);
+	ck_assert_str_eq(cp->name, base_cases[_i].name);
+	ck_assert_str_eq(pk->name, base_cases[_i].name);
+	ck_assert_str_eq(pp->name, base_cases[_i].name);
+	image_free(pp);
+	image_free(pk);
+	image_free(cp);
+	image_free(img);
+}
+END_TEST
+
+/* Every string IMAGE_STRINGS declares, set to its own member name. */
+static void set_every_string(struct image *img)
+{
+#define SET(m) img->m = strdup(#m);
+	IMAGE_STRINGS(SET)
+#undef SET
+}
+
+static void check_every_string(const struct image *img)
+{
+#define CHECK(m) ck_assert_str_eq(img->m, #m);
+	IMAGE_STRINGS(CHECK)
+#undef CHECK
+}
+
+/* The list is what image.c works from: each string it declares is freed
+ * (valgrind and ASan see a leak otherwise), counted, copied and packed. */
+START_TEST(test_every_string)
+{
+	static const char *const av[] = {"a"};
+	struct image *img = image_new(), *cp, *pk, *pp;
+	size_t bytes = 0;
+
+#define COUNT(m) bytes += sizeof(#m);
+	IMAGE_STRINGS(COUNT)
+#undef COUNT
+	ck_assert_ptr_nonnull(img);
+	set_every_string(img);
+	ck_assert_uint_eq(image_size(img), sizeof(*img) + bytes);
+	ck_assert_int_eq(image_set_args(img, mkargs(1, av), 1), 0);
+	cp = image_copy(img, 0);
+	pk = image_pack(img, 0);
+	pp = image_pack(cp, 0); /* the block-moving path */
+	ck_assert_ptr_nonnull(cp);
+	ck_assert_ptr_nonnull(pk);
+	ck_assert_ptr_nonnull(pp);
+	check_every_string(cp);
+	check_every_string(pk);
+	check_every_string(pp);
+	/* the strings, args[2], "a" (and "a" again for the command line) */
+	ck_assert_uint_eq(image_size(pk),
+			  sizeof(*pk) + bytes + 2 * sizeof(char *) + 2);
+	ck_assert_uint_eq(image_size(pp), image_size(pk));
+	ck_assert_uint_eq(image_size(cp), image_size(pk) + 2);
+	image_free(pp);
+	image_free(pk);
+	image_free(cp);
+	image_free(img);
+}
+END_TEST
+
 static Suite *image_suite(void)
 {
 	Suite *s = suite_create("image");
@@ -326,6 +414,9 @@ static Suite *image_suite(void)
 	tcase_add_test(tc, test_pack_shares_equal_strings);
 	tcase_add_test(tc, test_pack_of_copy);
 	tcase_add_test(tc, test_size);
+	tcase_add_loop_test(tc, test_name_is_basename, 0,
+			    sizeof(base_cases) / sizeof(base_cases[0]));
+	tcase_add_test(tc, test_every_string);
 	suite_add_tcase(s, tc);
 	return s;
 }

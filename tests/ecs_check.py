@@ -7,6 +7,11 @@ and checks that every line is strict UTF-8 JSON (no NaN, no duplicate keys,
 no null values, no escaped slashes) and that every leaf field is either an ECS
 field of a compatible type (arrays where ECS says array, single values
 elsewhere) or lies under the custom namespaces auditd.* and audisp_dracut.*.
+A document with event.kind "alert" must also suit Elastic's External Alerts
+promotion rule (rule_id eb079c62-4481-4d6e-9643-3ca499df7aaa), which names
+the alert from message, grades it by event.severity (21, 47, 73, 99: low,
+medium, high, critical) and scores it by event.risk_score (0 to 100): so
+message is the rule's name (rule.name) and event.reason says what happened.
 Exits 0 if all lines pass, 1 if any fails, 77 if FIELDS_CSV is missing.
 """
 import csv
@@ -75,6 +80,30 @@ def walk(fields, v, path, errors):
         errors.append(f"{path}: {v!r} is not {ftype}")
 
 
+SEVERITY_CODES = (21, 47, 73, 99)  # low, medium, high, critical
+RISK_MAX = 100
+
+
+def promotion(doc, errors):
+    """What Elastic's External Alerts rule takes from an alert."""
+    event = doc.get("event")
+    if not isinstance(event, dict) or event.get("kind") != "alert":
+        return
+    rule = doc.get("rule") if isinstance(doc.get("rule"), dict) else {}
+    if "name" in rule and doc.get("message") != rule["name"]:
+        errors.append("message: %r, the alert's name, is not rule.name %r"
+                      % (doc.get("message"), rule["name"]))
+    if not isinstance(event.get("reason"), str):
+        errors.append("event.reason: missing")
+    if event.get("severity") not in SEVERITY_CODES:
+        errors.append("event.severity: %r is not one of %s"
+                      % (event.get("severity"), SEVERITY_CODES))
+    risk = event.get("risk_score")
+    if not isinstance(risk, (int, float)) or isinstance(risk, bool) or \
+            not 0 <= risk <= RISK_MAX:
+        errors.append(f"event.risk_score: {risk!r} is not 0 to {RISK_MAX}")
+
+
 def no_dups(pairs):
     keys = [k for k, _ in pairs]
     if len(keys) != len(set(keys)):
@@ -118,6 +147,7 @@ def check_line(fields, raw, where):
         return errors + [f"{where}: not an object"]
     sub = []
     walk(fields, doc, "", sub)
+    promotion(doc, sub)
     return errors + [f"{where}: {e}" for e in sub]
 
 
