@@ -81,7 +81,7 @@ const char *field_rule_names(void);
 
 /* The value of a field. A string field sets str (NULL when absent); the
  * argument array sets arr and n (arr NULL and n 0 when there are none); a
- * uid is written into num and str points at it. */
+ * uid is written into num and str points into it. */
 struct field_value {
 	const char *str;
 	char *const *arr;

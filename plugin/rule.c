@@ -527,8 +527,9 @@ static void name_value(struct rule_decision *d, const struct field_value *v,
 		d->value_cut = true;
 		return;
 	}
-	if (s == v->num) {
-		snprintf(d->num, sizeof(d->num), "%s", v->num);
+	if (s >= v->num && s < v->num + sizeof(v->num)) {
+		/* a number's text lives in v, which the caller's frame owns */
+		snprintf(d->num, sizeof(d->num), "%s", s);
 		return;
 	}
 	d->value = s;
