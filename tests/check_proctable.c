@@ -1064,10 +1064,10 @@ START_TEST(pt_degenerate)
 END_TEST
 
 /*
- * A parent cycle. Within 10 s serials order, beyond it times do, so
- * A(t 0, serial 100) > B(t 5, serial 50) > C(t 15, serial 10) > A:
- * A's parent is B, B's is C, C's is A again. The walk must stop.
- * And a parent whose own ppid is the child's pid (a reused pid).
+ * A parent cycle. Serials order one boot whatever the clock says, so
+ * A(serial 100) > B(50) > C(10) > A0(5), A0 being an earlier process on
+ * A's pid: A's parent is B, B's is C, C's is A's pid again. The walk must
+ * stop. And a parent whose own ppid is the child's pid (a reused pid).
  */
 START_TEST(pt_cycle)
 {
@@ -1076,8 +1076,9 @@ START_TEST(pt_cycle)
 	struct image *c;
 
 	rec(pt, mk(1000, 1001, 100, 0, 100, "/bin/A", "A", NULL));
-	rec(pt, mk(1001, 1002, 105, 0, 50, "/bin/B", "B", NULL));
-	rec(pt, mk(1002, 1000, 115, 0, 10, "/bin/C", "C", NULL));
+	rec(pt, mk(1001, 1002, 100, 0, 50, "/bin/B", "B", NULL));
+	rec(pt, mk(1002, 1000, 100, 0, 10, "/bin/C", "C", NULL));
+	rec(pt, mk(1000, 1002, 100, 0, 5, "/bin/A0", "A0", NULL));
 	c = mk(2000, 1000, 100, 0, 200, "/usr/bin/dracut", "dracut", NULL);
 	ck_assert_uint_eq(proctable_ancestry(pt, c, anc, 8), 3);
 	ck_assert_str_eq(anc[0]->executable, "/bin/A");
