@@ -126,8 +126,9 @@ struct pt_host {
 	struct pt_weight w;	       /* in the store's heap */
 	struct pt_host *aprev, *anext; /* activity order, quietest first */
 	struct pt_heap groups;
-	time_t active;	   /* the store's clock at its last event */
-	struct pt_key top; /* the highest serial of its current boot */
+	struct pt_group *gcache; /* the group found last */
+	time_t active;		 /* the store's clock at its last event */
+	struct pt_key top;	 /* the highest serial of its current boot */
 	size_t n;
 };
 
@@ -153,6 +154,7 @@ struct pt_store {
 	size_t nobjs;
 	struct pt_heap hosts;
 	struct pt_host *quiet, *recent; /* activity order's ends */
+	struct pt_host *hcache;		/* the host found last */
 	time_t now;
 	size_t bytes; /* entries, images and records: what max_bytes caps */
 	struct pt_evicted *evicted;
@@ -187,6 +189,10 @@ int pt_key_cmp(const struct pt_key *a, const struct pt_key *b);
 struct pt_host *store_host(const struct pt_store *s, uint32_t node);
 struct pt_proc *store_proc(const struct pt_store *s, uint32_t node, pid_t pid);
 
+/* The process (node, pid), created empty if absent; NULL on ENOMEM. One
+ * left empty goes when store_insert fails or its last entry is freed. */
+struct pt_proc *store_proc_get(struct pt_store *s, uint32_t node, pid_t pid);
+
 /* The newest entry of p whose key precedes key, or NULL (p may be NULL). */
 struct pt_entry *store_find(const struct pt_proc *p, const struct pt_key *key);
 
@@ -208,14 +214,15 @@ struct pt_entry *store_entry_new(enum pt_kind kind, const struct pt_key *key,
 				 struct image *img);
 
 /*
- * Put e into h, as an image of pid in session, at its key's place in the
- * chain of (h's node, pid). If it is the newest, it goes on list id and the
+ * Put e into h, as an image of p (of h's node) in session, at its key's
+ * place in p's chain. If it is the newest, it goes on list id and the
  * previous newest becomes SPARE; else it is SPARE itself. trim: evict the
  * chain's oldest (never e) beyond PT_CHAIN_MAX. Returns 0, or -1 on ENOMEM:
- * e is then the caller's and h has been put (store_host_put).
+ * e is then the caller's, and p and h are gone if they held nothing.
  */
-int store_insert(struct pt_store *s, struct pt_host *h, struct pt_entry *e,
-		 pid_t pid, uint32_t session, enum pt_listid id, bool trim);
+int store_insert(struct pt_store *s, struct pt_host *h, struct pt_proc *p,
+		 struct pt_entry *e, uint32_t session, enum pt_listid id,
+		 bool trim);
 
 /* Give e another key, moving it in its chain (lists follow). */
 void store_rekey(struct pt_entry *e, const struct pt_key *key);

@@ -364,15 +364,18 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 		goto nomem;
 	store_make_room(pt->s, e->bytes + sizeof(struct pt_proc));
 	h = store_host_get(pt->s, img->node);
-	if (!h)
+	p = h ? store_proc_get(pt->s, img->node, img->pid) : NULL;
+	if (!p) {
+		if (h)
+			store_host_put(pt->s, h);
 		goto nomem;
+	}
 	key = event_key(h, img->sec, img->msec, img->serial, false);
 	note_event(pt, h, &key);
 	e->key = key;
-	p = store_proc(pt->s, img->node, img->pid);
 	count_reuse(pt, p, img, &key);
 	file_late_fork(pt, p, &key, img->ppid);
-	if (store_insert(pt->s, h, e, img->pid, img->session, PT_NEW, true) < 0)
+	if (store_insert(pt->s, h, p, e, img->session, PT_NEW, true) < 0)
 		goto nomem;
 	if (copy->flags & IMAGE_COPY_TRUNCATED)
 		pt->st.truncated++;
@@ -456,24 +459,26 @@ int proctable_fork_event(struct proctable *pt, const struct proctable_fork *f)
 		return -1;
 	store_make_room(pt->s, e->bytes + sizeof(struct pt_proc));
 	h = store_host_get(pt->s, f->node);
-	if (!h) {
+	p = h ? store_proc_get(pt->s, f->node, f->child) : NULL;
+	if (!p) {
+		if (h)
+			store_host_put(pt->s, h);
 		free(e);
 		errno = ENOMEM;
 		return -1;
 	}
 	key = event_key(h, f->sec, f->msec, f->serial, true);
 	note_event(pt, h, &key);
-	p = store_proc(pt->s, f->node, f->child);
 	late_fork_key(pt, p, f->parent, &key);
 	e->key = key;
 	e->fork_parent = f->parent;
 	e->fork_serial = f->serial;
 	/* a fork creates a new process: any older image of the pid was
 	 * another process's (a late fork files before its child's exec) */
-	if (p && p->newest && pt_key_cmp(&p->newest->key, &key) < 0)
+	if (p->newest && pt_key_cmp(&p->newest->key, &key) < 0)
 		pt->st.reused++;
-	if (store_insert(pt->s, h, e, f->child, fork_session(pt, f, &key),
-			 PT_NEW, true) < 0) {
+	if (store_insert(pt->s, h, p, e, fork_session(pt, f, &key), PT_NEW,
+			 true) < 0) {
 		free(e);
 		errno = ENOMEM;
 		return -1;
@@ -568,8 +573,10 @@ static struct pt_entry *proc_insert(struct proctable *pt, pid_t pid,
 	key.msec = copy->msec;
 	e = store_entry_new(PT_PROC, &key, copy);
 	h = e ? store_host_get(pt->s, NODE_LOCAL) : NULL;
-	if (!h ||
-	    store_insert(pt->s, h, e, pid, copy->session, id, false) < 0) {
+	p = h ? store_proc_get(pt->s, NODE_LOCAL, pid) : NULL;
+	if (h && !p)
+		store_host_put(pt->s, h);
+	if (!p || store_insert(pt->s, h, p, e, copy->session, id, false) < 0) {
 		free(e);
 		image_free(copy);
 		return NULL;

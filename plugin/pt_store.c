@@ -7,11 +7,11 @@
 #define PT_BUCKETS_MIN 1024 /* hash buckets at first */
 #define PT_HEAP_MIN 8	    /* heap slots at first */
 #define PT_EVICTED_MIN 64   /* slots of the evicted record at least */
-/* multiplicative hashing: odd constants with well-mixed bits */
-#define PT_MIX_ID 0x9e3779b1u
-#define PT_MIX_NODE 0x85ebca6bu
-#define PT_MIX_KIND 0xc2b2ae35u
-#define PT_MIX_SHIFT 15
+/* MurmurHash3's 64-bit finalizer: its multipliers and shifts */
+#define PT_MIX_M1 0xff51afd7ed558ccdULL
+#define PT_MIX_M2 0xc4ceb9fe1a85ec53ULL
+#define PT_MIX_SHIFT 33
+#define PT_KIND_SHIFT 62 /* the kind in a key's top bits */
 
 /* The structure that holds member at ptr. */
 #define PT_OF(ptr, type, member)                                               \
@@ -60,11 +60,17 @@ int pt_key_cmp(const struct pt_key *a, const struct pt_key *b)
 
 /* ---------------------------------------------------------------- hash */
 
-static uint32_t mix(uint8_t kind, uint32_t node, uint32_t id)
+static size_t mix(uint8_t kind, uint32_t node, uint32_t id)
 {
-	uint32_t h = id * PT_MIX_ID ^ node * PT_MIX_NODE ^ kind * PT_MIX_KIND;
+	uint64_t h =
+		(uint64_t)node << 32 ^ id ^ (uint64_t)kind << PT_KIND_SHIFT;
 
-	return h ^ (h >> PT_MIX_SHIFT);
+	h ^= h >> PT_MIX_SHIFT;
+	h *= PT_MIX_M1;
+	h ^= h >> PT_MIX_SHIFT;
+	h *= PT_MIX_M2;
+	h ^= h >> PT_MIX_SHIFT;
+	return (size_t)h;
 }
 
 static struct pt_hlink **bucket(const struct pt_store *s, uint8_t kind,
@@ -260,8 +266,11 @@ bool store_fresh(const struct pt_entry *e)
 /* Find a host (see pt_store.h). */
 struct pt_host *store_host(const struct pt_store *s, uint32_t node)
 {
-	struct pt_hlink *l = hfind(s, PT_H_HOST, node, 0);
+	struct pt_hlink *l;
 
+	if (s->hcache && s->hcache->hl.node == node)
+		return s->hcache;
+	l = hfind(s, PT_H_HOST, node, 0);
 	return l ? PT_OF(l, struct pt_host, hl) : NULL;
 }
 
@@ -311,7 +320,7 @@ struct pt_host *store_host_get(struct pt_store *s, uint32_t node)
 	struct pt_host *h = store_host(s, node);
 
 	if (h)
-		return h;
+		return s->hcache = h;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
@@ -326,7 +335,7 @@ struct pt_host *store_host_get(struct pt_store *s, uint32_t node)
 	hadd(s, &h->hl);
 	s->bytes += sizeof(*h);
 	s->st.hosts++;
-	return h;
+	return s->hcache = h;
 }
 
 /* Free h if it holds nothing (see pt_store.h). */
@@ -334,6 +343,8 @@ void store_host_put(struct pt_store *s, struct pt_host *h)
 {
 	if (h->n)
 		return;
+	if (s->hcache == h)
+		s->hcache = NULL;
 	heap_del(&s->hosts, &h->w);
 	activity_unlink(s, h);
 	hdel(s, &h->hl);
@@ -346,11 +357,14 @@ void store_host_put(struct pt_store *s, struct pt_host *h)
 static struct pt_group *group_get(struct pt_store *s, struct pt_host *h,
 				  uint32_t session)
 {
-	struct pt_hlink *l = hfind(s, PT_H_GROUP, h->hl.node, session);
-	struct pt_group *g;
+	struct pt_hlink *l;
+	struct pt_group *g = h->gcache;
 
+	if (g && g->hl.id == session)
+		return g;
+	l = hfind(s, PT_H_GROUP, h->hl.node, session);
 	if (l)
-		return PT_OF(l, struct pt_group, hl);
+		return h->gcache = PT_OF(l, struct pt_group, hl);
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
@@ -365,13 +379,15 @@ static struct pt_group *group_get(struct pt_store *s, struct pt_host *h,
 	hadd(s, &g->hl);
 	s->bytes += sizeof(*g);
 	s->st.groups++;
-	return g;
+	return h->gcache = g;
 }
 
 static void group_put(struct pt_store *s, struct pt_group *g)
 {
 	if (g->n)
 		return;
+	if (g->host->gcache == g)
+		g->host->gcache = NULL;
 	heap_del(&g->host->groups, &g->w);
 	hdel(s, &g->hl);
 	s->bytes -= sizeof(*g);
@@ -379,7 +395,8 @@ static void group_put(struct pt_store *s, struct pt_group *g)
 	free(g);
 }
 
-static struct pt_proc *proc_get(struct pt_store *s, uint32_t node, pid_t pid)
+/* A process, created if absent (see pt_store.h). */
+struct pt_proc *store_proc_get(struct pt_store *s, uint32_t node, pid_t pid)
 {
 	struct pt_proc *p = store_proc(s, node, pid);
 
@@ -556,16 +573,15 @@ static void evict(struct pt_store *s, struct pt_entry *e)
 }
 
 /* Put e into h (see pt_store.h). */
-int store_insert(struct pt_store *s, struct pt_host *h, struct pt_entry *e,
-		 pid_t pid, uint32_t session, enum pt_listid id, bool trim)
+int store_insert(struct pt_store *s, struct pt_host *h, struct pt_proc *p,
+		 struct pt_entry *e, uint32_t session, enum pt_listid id,
+		 bool trim)
 {
 	struct pt_group *g = group_get(s, h, session);
-	struct pt_proc *p = g ? proc_get(s, h->hl.node, pid) : NULL;
 	struct pt_entry *last;
 
-	if (!p) {
-		if (g)
-			group_put(s, g);
+	if (!g) {
+		proc_put(s, p);
 		store_host_put(s, h);
 		return -1;
 	}
