@@ -80,13 +80,17 @@ struct pt_heap {
 	size_t n, cap;
 };
 
+/* A doubly linked list of links embedded in its members. */
+struct pt_link {
+	struct pt_link *prev, *next;
+};
 struct pt_list {
-	struct pt_entry *head, *tail;
+	struct pt_link *head, *tail;
 };
 
 struct pt_entry {
-	struct pt_entry *prev, *next; /* its group's list */
-	struct pt_entry *older;	      /* same (node, pid), earlier key */
+	struct pt_link lru;	/* in its group's list */
+	struct pt_entry *older; /* same (node, pid), earlier key */
 	struct pt_proc *proc;
 	struct pt_group *group;
 	struct image *img; /* packed; NULL for a fork edge */
@@ -120,11 +124,11 @@ struct pt_group {
 };
 
 /* One node's groups, its activity and where its serials are (the last is
- * proctable.c's: store_host_get starts it at zero). */
+ * proctable.c's: store_place starts it at zero). */
 struct pt_host {
-	struct pt_hlink hl;	       /* PT_H_HOST, node */
-	struct pt_weight w;	       /* in the store's heap */
-	struct pt_host *aprev, *anext; /* activity order, quietest first */
+	struct pt_hlink hl; /* PT_H_HOST, node */
+	struct pt_weight w; /* in the store's heap */
+	struct pt_link act; /* in the store's activity order */
 	struct pt_heap groups;
 	struct pt_group *gcache; /* the group found last */
 	time_t active;		 /* the store's clock at its last event */
@@ -153,8 +157,8 @@ struct pt_store {
 	size_t nbuckets; /* a power of two */
 	size_t nobjs;
 	struct pt_heap hosts;
-	struct pt_host *quiet, *recent; /* activity order's ends */
-	struct pt_host *hcache;		/* the host found last */
+	struct pt_list active;	/* hosts, the quietest first */
+	struct pt_host *hcache; /* the host found last */
 	time_t now;
 	size_t bytes; /* entries, images and records: what max_bytes caps */
 	struct pt_evicted *evicted;
@@ -189,10 +193,6 @@ int pt_key_cmp(const struct pt_key *a, const struct pt_key *b);
 struct pt_host *store_host(const struct pt_store *s, uint32_t node);
 struct pt_proc *store_proc(const struct pt_store *s, uint32_t node, pid_t pid);
 
-/* The process (node, pid), created empty if absent; NULL on ENOMEM. One
- * left empty goes when store_insert fails or its last entry is freed. */
-struct pt_proc *store_proc_get(struct pt_store *s, uint32_t node, pid_t pid);
-
 /* The newest entry of p whose key precedes key, or NULL (p may be NULL). */
 struct pt_entry *store_find(const struct pt_proc *p, const struct pt_key *key);
 
@@ -200,9 +200,16 @@ struct pt_entry *store_find(const struct pt_proc *p, const struct pt_key *key);
 struct pt_entry *store_next_newer(const struct pt_proc *p,
 				  const struct pt_key *key);
 
-/* The host of node, created (top zero, active now) if absent. Returns NULL
- * on ENOMEM. A host that holds no entry goes at the next store_host_put. */
-struct pt_host *store_host_get(struct pt_store *s, uint32_t node);
+/*
+ * The host of node (created with top zero, active now) and its process
+ * pid (created empty), for store_insert. Returns 0, or -1 on ENOMEM (*h
+ * and *p then hold nothing to put back). If the insert does not happen,
+ * give them back with store_host_put; store_insert does on failure.
+ */
+int store_place(struct pt_store *s, uint32_t node, pid_t pid,
+		struct pt_host **h, struct pt_proc **p);
+
+/* Free h if it holds nothing. */
 void store_host_put(struct pt_store *s, struct pt_host *h);
 
 /* Note an event of h: it is active now. */

@@ -233,10 +233,27 @@ struct proctable *proctable_create(size_t max_entries, size_t max_image_bytes,
 	return pt;
 }
 
-static void scratch_clear(struct proctable *pt)
+/* Free the images the last ancestry handed out; all: their array too. */
+static void scratch_clear(struct proctable *pt, bool all)
 {
 	while (pt->nscratch)
 		image_free(pt->scratch[--pt->nscratch]);
+	if (all) {
+		free(pt->scratch);
+		pt->scratch = NULL;
+		pt->scratch_cap = 0;
+	}
+}
+
+/* Free the table and every image in it (see proctable.h). */
+void proctable_free(struct proctable *pt)
+{
+	if (!pt)
+		return;
+	scratch_clear(pt, true);
+	image_free(pt->parent);
+	store_free(pt->s);
+	free(pt);
 }
 
 /* Keep img until the next scratch_clear. Returns img, or NULL (freed) on
@@ -259,18 +276,6 @@ static struct image *scratch_keep(struct proctable *pt, struct image *img)
 	if (img)
 		pt->scratch[pt->nscratch++] = img;
 	return img;
-}
-
-/* Free the table and every image in it (see proctable.h). */
-void proctable_free(struct proctable *pt)
-{
-	if (!pt)
-		return;
-	image_free(pt->parent);
-	scratch_clear(pt);
-	free(pt->scratch);
-	store_free(pt->s);
-	free(pt);
 }
 
 /* Change the caps, evicting down to them; a max_entries of 0 means 1. */
@@ -363,13 +368,8 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 	if (!e)
 		goto nomem;
 	store_make_room(pt->s, e->bytes + sizeof(struct pt_proc));
-	h = store_host_get(pt->s, img->node);
-	p = h ? store_proc_get(pt->s, img->node, img->pid) : NULL;
-	if (!p) {
-		if (h)
-			store_host_put(pt->s, h);
+	if (store_place(pt->s, img->node, img->pid, &h, &p) < 0)
 		goto nomem;
-	}
 	key = event_key(h, img->sec, img->msec, img->serial, false);
 	note_event(pt, h, &key);
 	e->key = key;
@@ -458,11 +458,7 @@ int proctable_fork_event(struct proctable *pt, const struct proctable_fork *f)
 	if (!e)
 		return -1;
 	store_make_room(pt->s, e->bytes + sizeof(struct pt_proc));
-	h = store_host_get(pt->s, f->node);
-	p = h ? store_proc_get(pt->s, f->node, f->child) : NULL;
-	if (!p) {
-		if (h)
-			store_host_put(pt->s, h);
+	if (store_place(pt->s, f->node, f->child, &h, &p) < 0) {
 		free(e);
 		errno = ENOMEM;
 		return -1;
@@ -572,11 +568,8 @@ static struct pt_entry *proc_insert(struct proctable *pt, pid_t pid,
 	key.sec = copy->sec;
 	key.msec = copy->msec;
 	e = store_entry_new(PT_PROC, &key, copy);
-	h = e ? store_host_get(pt->s, NODE_LOCAL) : NULL;
-	p = h ? store_proc_get(pt->s, NODE_LOCAL, pid) : NULL;
-	if (h && !p)
-		store_host_put(pt->s, h);
-	if (!p || store_insert(pt->s, h, p, e, copy->session, id, false) < 0) {
+	if (!e || store_place(pt->s, NODE_LOCAL, pid, &h, &p) < 0 ||
+	    store_insert(pt->s, h, p, e, copy->session, id, false) < 0) {
 		free(e);
 		image_free(copy);
 		return NULL;
@@ -693,7 +686,7 @@ size_t proctable_ancestry(struct proctable *pt, const struct image *child,
 	const struct image *img;
 	size_t n = 0, i;
 
-	scratch_clear(pt);
+	scratch_clear(pt, false);
 	while (n < max) {
 		if (q.pid == 1 || q.ppid <= 0 || q.ppid == q.pid ||
 		    q.ppid == child->pid)

@@ -212,34 +212,45 @@ static void heap_del(struct pt_heap *h, struct pt_weight *w)
 
 /* ---------------------------------------------------------------- lists */
 
+static void link_del(struct pt_list *l, struct pt_link *k)
+{
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		l->head = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	else
+		l->tail = k->prev;
+	k->prev = k->next = NULL;
+}
+
+static void link_add_tail(struct pt_list *l, struct pt_link *k)
+{
+	k->next = NULL;
+	k->prev = l->tail;
+	if (l->tail)
+		l->tail->next = k;
+	else
+		l->head = k;
+	l->tail = k;
+}
+
+static struct pt_entry *entry_of(struct pt_link *k)
+{
+	return k ? PT_OF(k, struct pt_entry, lru) : NULL;
+}
+
 static void list_del(struct pt_entry *e)
 {
-	struct pt_list *l = &e->group->lists[e->list];
-
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		l->head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		l->tail = e->prev;
-	e->prev = e->next = NULL;
+	link_del(&e->group->lists[e->list], &e->lru);
 }
 
 static void list_add_tail(struct pt_entry *e, enum pt_listid id)
 {
-	struct pt_list *l = &e->group->lists[id];
-
 	e->list = (uint8_t)id;
 	e->stamp = ++e->group->clock;
-	e->next = NULL;
-	e->prev = l->tail;
-	if (l->tail)
-		l->tail->next = e;
-	else
-		l->head = e;
-	l->tail = e;
+	link_add_tail(&e->group->lists[id], &e->lru);
 }
 
 static void list_move(struct pt_entry *e, enum pt_listid id)
@@ -282,40 +293,15 @@ struct pt_proc *store_proc(const struct pt_store *s, uint32_t node, pid_t pid)
 	return l ? PT_OF(l, struct pt_proc, hl) : NULL;
 }
 
-static void activity_unlink(struct pt_store *s, struct pt_host *h)
-{
-	if (h->aprev)
-		h->aprev->anext = h->anext;
-	else
-		s->quiet = h->anext;
-	if (h->anext)
-		h->anext->aprev = h->aprev;
-	else
-		s->recent = h->aprev;
-	h->aprev = h->anext = NULL;
-}
-
-static void activity_append(struct pt_store *s, struct pt_host *h)
-{
-	h->anext = NULL;
-	h->aprev = s->recent;
-	if (s->recent)
-		s->recent->anext = h;
-	else
-		s->quiet = h;
-	s->recent = h;
-}
-
 /* Note an event of h (see pt_store.h). */
 void store_host_active(struct pt_store *s, struct pt_host *h)
 {
 	h->active = s->now;
-	activity_unlink(s, h);
-	activity_append(s, h);
+	link_del(&s->active, &h->act);
+	link_add_tail(&s->active, &h->act);
 }
 
-/* The host of node, created if absent (see pt_store.h). */
-struct pt_host *store_host_get(struct pt_store *s, uint32_t node)
+static struct pt_host *host_get(struct pt_store *s, uint32_t node)
 {
 	struct pt_host *h = store_host(s, node);
 
@@ -331,7 +317,7 @@ struct pt_host *store_host_get(struct pt_store *s, uint32_t node)
 		return NULL;
 	}
 	h->active = s->now;
-	activity_append(s, h);
+	link_add_tail(&s->active, &h->act);
 	hadd(s, &h->hl);
 	s->bytes += sizeof(*h);
 	s->st.hosts++;
@@ -346,7 +332,7 @@ void store_host_put(struct pt_store *s, struct pt_host *h)
 	if (s->hcache == h)
 		s->hcache = NULL;
 	heap_del(&s->hosts, &h->w);
-	activity_unlink(s, h);
+	link_del(&s->active, &h->act);
 	hdel(s, &h->hl);
 	s->bytes -= sizeof(*h);
 	s->st.hosts--;
@@ -395,8 +381,7 @@ static void group_put(struct pt_store *s, struct pt_group *g)
 	free(g);
 }
 
-/* A process, created if absent (see pt_store.h). */
-struct pt_proc *store_proc_get(struct pt_store *s, uint32_t node, pid_t pid)
+static struct pt_proc *proc_get(struct pt_store *s, uint32_t node, pid_t pid)
 {
 	struct pt_proc *p = store_proc(s, node, pid);
 
@@ -420,6 +405,20 @@ static void proc_put(struct pt_store *s, struct pt_proc *p)
 	hdel(s, &p->hl);
 	s->bytes -= sizeof(*p);
 	free(p);
+}
+
+/* The host of node and its process pid, created if absent (see
+ * pt_store.h). */
+int store_place(struct pt_store *s, uint32_t node, pid_t pid,
+		struct pt_host **h, struct pt_proc **p)
+{
+	*h = host_get(s, node);
+	*p = *h ? proc_get(s, node, pid) : NULL;
+	if (*p)
+		return 0;
+	if (*h)
+		store_host_put(s, *h);
+	return -1;
 }
 
 /* ---------------------------------------------------------------- entries */
@@ -646,8 +645,8 @@ void store_relist(struct pt_host *h, uint32_t epoch, int64_t now)
 		memcpy(old, g->lists, sizeof(old));
 		memset(g->lists, 0, sizeof(g->lists));
 		for (l = 0; l < PT_NLISTS; l++) {
-			for (e = old[order[l]].head; e; e = next) {
-				next = e->next;
+			for (e = entry_of(old[order[l]].head); e; e = next) {
+				next = entry_of(e->lru.next);
 				if (e->seen != epoch && !e->gone)
 					e->gone = now;
 				list_add_tail(e, e->mark == epoch ? PT_LIVE
@@ -662,7 +661,9 @@ void store_relist(struct pt_host *h, uint32_t epoch, int64_t now)
 /* The entry to evict first (see pt_store.h), or NULL. */
 static struct pt_entry *victim(const struct pt_store *s, bool *quiet)
 {
-	struct pt_host *h = s->quiet;
+	struct pt_host *h = s->active.head
+				    ? PT_OF(s->active.head, struct pt_host, act)
+				    : NULL;
 	struct pt_group *g;
 	int i;
 
@@ -674,7 +675,7 @@ static struct pt_entry *victim(const struct pt_store *s, bool *quiet)
 	g = PT_OF(h->groups.v[0], struct pt_group, w);
 	for (i = 0; i < PT_NLISTS; i++)
 		if (g->lists[i].head)
-			return g->lists[i].head;
+			return entry_of(g->lists[i].head);
 	return NULL;
 }
 
@@ -721,7 +722,7 @@ void store_forget_node(struct pt_store *s, uint32_t node)
 		for (i = 0; !g->lists[i].head; i++)
 			;
 		s->st.forgotten++;
-		entry_free(s, g->lists[i].head);
+		entry_free(s, entry_of(g->lists[i].head));
 	}
 	if (h)
 		store_host_put(s, h);
@@ -816,11 +817,11 @@ void store_set_caps(struct pt_store *s, size_t max_entries, size_t max_bytes)
 /* Set the clock (see pt_store.h). */
 void store_set_time(struct pt_store *s, time_t now)
 {
-	struct pt_host *h;
+	struct pt_link *k;
 
 	if (!s->now)
-		for (h = s->quiet; h; h = h->anext)
-			h->active = now;
+		for (k = s->active.head; k; k = k->next)
+			PT_OF(k, struct pt_host, act)->active = now;
 	s->now = now;
 }
 
