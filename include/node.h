@@ -25,9 +25,10 @@
  * and logged (rate-limited). A forgotten name that comes back gets a new
  * id. So 100,000 distinct names take no more memory than max_nodes do.
  *
- * Cost per node: NODE_BYTES_PER_NODE bytes of bookkeeping plus its name
- * (allocated: the length plus about 24 bytes), about 80 bytes in all for
- * a 20-byte host name: NODE_MAX_DEFAULT nodes take at most about 1.3 MiB.
+ * Cost per node: 32 bytes of bookkeeping (a 24-byte slot and its share of
+ * the hash) plus its name (allocated: the length plus about 24 bytes),
+ * about 80 bytes in all for a 20-byte host name: NODE_MAX_DEFAULT nodes
+ * take at most about 1.3 MiB.
  * The process table's share of a node is counted in proctable.h.
  */
 #define NODE_LOCAL 0
@@ -36,7 +37,6 @@
 #define NODE_GEN_BITS (32 - NODE_SLOT_BITS)
 #define NODE_MAX_LIMIT ((1u << NODE_SLOT_BITS) - 1) /* most nodes held */
 #define NODE_MAX_DEFAULT 16384 /* nodes held by default: a large fleet */
-#define NODE_BYTES_PER_NODE 32 /* a slot (24 bytes) and its hash bucket */
 
 struct node_reg;
 

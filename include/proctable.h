@@ -39,13 +39,15 @@
  * kept. Each exec costs O(1) in the number of entries (O(log) in the
  * number of nodes and sessions holding entries).
  *
- * Cost per node: a node holding entries costs about 250 bytes of records
- * (its host and one session) besides its entries; a node holding none
- * costs the table nothing (node.h counts the registry's share). For a
+ * Cost per node: a node holding entries costs about 300 bytes of records
+ * besides its entries (its host record and one session's; each further
+ * session about 130); a node holding none costs the table nothing
+ * (node.h counts the registry's share, about 80 bytes a node). For a
  * collector, give each node room for its live processes and the recent
- * exits their children need: about 64 entries a node (table_max_entries =
- * 65536 for 1,000 nodes: at most 64 MiB, about 36 MiB with typical
- * images); a single host keeps the default of 4096.
+ * exits their children need, about 64 entries: table_max_entries =
+ * 65536 for 1,000 nodes, a bound of 64 MiB (bench/table-mem.sh prints
+ * what it takes). Keep table_max_image_bytes at 4096 and the node limit
+ * (NODE_MAX_DEFAULT) above the fleet's size.
  */
 
 struct proctable;

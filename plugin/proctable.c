@@ -41,6 +41,7 @@
 #define PT_ANCESTOR_DEPTH 64 /* ancestors marked live or refreshed */
 #define PT_GONE_MARGIN 1     /* seconds of clock slack after a sweep */
 #define PT_SCRATCH_MIN 8     /* ancestry's fork images, slots at first */
+#define PT_LIVE_MIN 256	     /* a sweep's live entries, slots at first */
 #define PT_SESSION_UNSET UINT32_MAX /* audit's "no session" */
 
 struct proctable {
@@ -775,7 +776,7 @@ static int sweep_pid(pid_t pid, void *arg)
 		return 0; /* the pid now runs a process we have no image of */
 	e->mark = c->pt->epoch;
 	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
+		size_t cap = c->cap ? c->cap * 2 : PT_LIVE_MIN;
 
 		nl = realloc(c->live, cap * sizeof(*nl));
 		if (!nl)

@@ -5,13 +5,14 @@
 #include "pt_store.h"
 
 #define PT_BUCKETS_MIN 1024 /* hash buckets at first */
-#define PT_HEAP_MIN 8	    /* heap slots at first */
+#define PT_HEAP_MIN 2	    /* heap slots at first (a host's sessions) */
 #define PT_EVICTED_MIN 64   /* slots of the evicted record at least */
 /* MurmurHash3's 64-bit finalizer: its multipliers and shifts */
 #define PT_MIX_M1 0xff51afd7ed558ccdULL
 #define PT_MIX_M2 0xc4ceb9fe1a85ec53ULL
 #define PT_MIX_SHIFT 33
 #define PT_KIND_SHIFT 62 /* the kind in a key's top bits */
+#define PT_NODE_SHIFT 32 /* the node above the 32-bit id */
 
 /* The structure that holds member at ptr. */
 #define PT_OF(ptr, type, member)                                               \
@@ -62,8 +63,8 @@ int pt_key_cmp(const struct pt_key *a, const struct pt_key *b)
 
 static size_t mix(uint8_t kind, uint32_t node, uint32_t id)
 {
-	uint64_t h =
-		(uint64_t)node << 32 ^ id ^ (uint64_t)kind << PT_KIND_SHIFT;
+	uint64_t h = (uint64_t)node << PT_NODE_SHIFT ^ id ^
+		     (uint64_t)kind << PT_KIND_SHIFT;
 
 	h ^= h >> PT_MIX_SHIFT;
 	h *= PT_MIX_M1;
