@@ -298,6 +298,8 @@ struct pt_proc *store_proc(const struct pt_store *s, uint32_t node, pid_t pid)
 void store_host_active(struct pt_store *s, struct pt_host *h)
 {
 	h->active = s->now;
+	if (s->active.tail == &h->act)
+		return;
 	link_del(&s->active, &h->act);
 	link_add_tail(&s->active, &h->act);
 }
