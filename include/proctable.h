@@ -5,24 +5,74 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "image.h"
+#include "node.h"
 #include "procfs.h"
+
+/*
+ * A process is identified by its node (image.node, an id from node.h; 0:
+ * this host), its pid and where its exec falls in that node's order of
+ * events: within one boot the kernel's audit serial orders events,
+ * whatever the wall clock did (a clock stepped back by `date -s`, or a
+ * fork record stamped at syscall entry but logged after its child's exec).
+ * Time only tells one boot from the next: an event of a node starts a new
+ * boot when its serial falls far below the node's highest (below half of
+ * it, or more than PROCTABLE_BOOT_DROP below) while its time is later
+ * than that highest event's. A smaller drop, or a time no later, is an
+ * older event of the same boot (auparse hands over events in time
+ * order, so a few arrive with serials below ones already seen). Images
+ * read from /proc have no serial and are ordered by their start time.
+ *
+ * /proc is read for the local node only, never for another node's pid.
+ *
+ * Memory: one bound for all nodes, max_entries entries and max_entries *
+ * PROCTABLE_ENTRY_BYTES bytes (entries, images and bookkeeping). Which
+ * entry goes first at the bound: a node quiet for an hour (no event) loses
+ * its entries before anyone else; else the node, and within it the audit
+ * session (ses=), that holds the most (bytes, each entry counted at least
+ * PROCTABLE_ENTRY_BYTES): a flood evicts its own entries and never those
+ * of a node or session holding less than its share; within it superseded
+ * images go first. A process named as the ppid of an exec or fork, and
+ * its ancestors, are refreshed: a parent whose children keep exec'ing is
+ * kept. Each exec costs O(1) in the number of entries (O(log) in the
+ * number of nodes and sessions holding entries).
+ *
+ * Cost per node: a node holding entries costs about 300 bytes of records
+ * besides its entries (its host record and one session's; each further
+ * session about 130); a node holding none costs the table nothing
+ * (node.h counts the registry's share, about 80 bytes a node). For a
+ * collector, give each node room for its live processes and the recent
+ * exits their children need, about 64 entries: table_max_entries =
+ * 65536 for 1,000 nodes, a bound of 64 MiB (bench/table-mem.sh prints
+ * what it takes). Keep table_max_image_bytes at 4096 and the node limit
+ * (NODE_MAX_DEFAULT) above the fleet's size.
+ */
 
 struct proctable;
 
 struct proctable_stats {
 	size_t entries;		  /* images held now */
 	size_t bytes;		  /* memory they take, approximately */
+	size_t hosts;		  /* nodes holding entries */
+	size_t groups;		  /* (node, session) groups holding entries */
 	uint64_t execs;		  /* images recorded */
 	uint64_t forks;		  /* fork edges recorded */
-	uint64_t evicted;	  /* images dropped at the entry cap */
+	uint64_t forks_late;	  /* of those, filed before their child's
+				   * exec, which was logged first */
+	uint64_t evicted;	  /* images dropped at the caps */
+	uint64_t evicted_quiet;	  /* of those, of quiet nodes */
+	uint64_t forgotten;	  /* images dropped with forgotten nodes */
 	uint64_t truncated;	  /* copies cut to the byte cap */
 	uint64_t reused;	  /* pid reuse detected */
+	uint64_t boots;		  /* new boots seen (serials restarting) */
 	uint64_t parents_stream;  /* parents found from the stream (exec or
 				   * fork edge) */
 	uint64_t parents_proc;	  /* parents read from /proc */
 	uint64_t parents_unknown; /* parents not found */
+	uint64_t parents_evicted; /* of those, an image the table had held
+				   * was evicted (counted and logged) */
 };
 
 /*
@@ -33,12 +83,29 @@ struct proctable_stats {
  */
 #define PROCTABLE_ENTRY_BYTES 1024
 
+/* A serial this far below a node's highest is a new boot (see above). */
+#define PROCTABLE_BOOT_DROP 100000
+
+/* proctable_fork_event's session when the event does not say: the
+ * forker's, as the table knows it. */
+#define PROCTABLE_SESSION_FORKER UINT32_MAX
+
+/* A fork, vfork or clone seen in the stream: parent created child. */
+struct proctable_fork {
+	uint32_t node; /* node.h id; 0: this host */
+	pid_t parent, child;
+	int64_t sec; /* the event's time and serial */
+	uint32_t msec;
+	uint64_t serial;
+	uint32_t session; /* its ses=, or PROCTABLE_SESSION_FORKER */
+};
+
 /*
  * Create a table holding at most max_entries images, each copied with at
  * most max_image_bytes of strings (0: no cap), and within the budget above.
  * pfs is used in live mode for the /proc fallback and may be NULL (replay:
  * never read /proc); the table does not own it. Returns NULL on ENOMEM;
- * free with proctable_free.
+ * free with proctable_free (proctable_free(NULL) is safe).
  */
 struct proctable *proctable_create(size_t max_entries, size_t max_image_bytes,
 				   struct procfs *pfs);
@@ -48,22 +115,36 @@ void proctable_free(struct proctable *pt);
 void proctable_set_limits(struct proctable *pt, size_t max_entries,
 			  size_t max_image_bytes);
 
-/* Record a successful exec. The table keeps its own copy of img.
- * Returns 0, or -1 on ENOMEM. */
+/*
+ * Follow reg (which must outlive the table): when reg forgets a node, the
+ * table drops that node's images at once (counted in forgotten). Takes
+ * reg's forget hook (node_on_forget).
+ */
+void proctable_use_nodes(struct proctable *pt, struct node_reg *reg);
+
+/* Record a successful exec of img->node. The table keeps its own copy of
+ * img. Returns 0, or -1 on ENOMEM. */
 int proctable_exec(struct proctable *pt, const struct image *img);
 
-/* Record that parent forked child (a fork/clone event's exit=). */
-int proctable_fork(struct proctable *pt, pid_t parent, pid_t child,
-		   int64_t sec, uint32_t msec, uint64_t serial);
+/* Record a fork edge. Returns 0 (nonsense pids are ignored), or -1 on
+ * ENOMEM. */
+int proctable_fork_event(struct proctable *pt, const struct proctable_fork *f);
+
+/* proctable_fork_event on this host (node 0) with the forker's session;
+ * kept until the core passes the node. */
+int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
+		   uint32_t msec, uint64_t serial);
 
 /*
- * The parent image of child (which need not be in the table): from the
- * stream first, then from /proc in live mode, never an image of a process
- * that started after child (nor, in live mode, one that a sweep found gone
- * before child's exec). Returns a full copy (command_line included) owned
- * by the table, valid until the next proctable_parent call or the next
- * proctable_exec, _fork, _seed, _sweep or _free; or NULL when unknown
- * (counted).
+ * The parent image of child (which need not be in the table), on child's
+ * node: from the stream first, then from /proc in live mode for the local
+ * node, never an image of a process that started after child (nor, in live
+ * mode, one that a sweep found gone before child's exec). Returns a full
+ * copy (command_line included) owned by the table, valid until the next
+ * proctable_parent call or the next proctable_exec, _fork, _seed, _sweep,
+ * _tick or _free; or NULL when unknown (counted; when an image the table
+ * had held for that parent was evicted, counted again as parents_evicted
+ * and logged, rate-limited).
  */
 const struct image *proctable_parent(struct proctable *pt,
 				     const struct image *child);
@@ -72,9 +153,10 @@ const struct image *proctable_parent(struct proctable *pt,
  * Fill out[0..max-1] with the ancestors of child, parent first, as far as
  * the table (and /proc in live mode) knows them, stopping at pid 1, a
  * cycle or an unknown process. Returns how many. The images are the
- * table's packed ones (command_line NULL; image_copy rebuilds it), valid
- * until the next proctable_exec, _fork, _seed, _sweep or _free: ancestry
- * lookups free nothing.
+ * table's (command_line NULL; image_copy rebuilds it), valid until the
+ * next proctable_ancestry, _exec, _fork, _seed, _sweep, _tick or _free.
+ * Forks without exec are followed however deep they nest, in time linear
+ * in their depth.
  */
 size_t proctable_ancestry(struct proctable *pt, const struct image *child,
 			  const struct image **out, size_t max);
@@ -82,9 +164,15 @@ size_t proctable_ancestry(struct proctable *pt, const struct image *child,
 /* Live mode: record every process now in /proc. Returns 0 or -1. */
 int proctable_seed(struct proctable *pt);
 
-/* Periodic maintenance (call every few seconds): in live mode, find which
+/*
+ * Periodic maintenance (call every few seconds), now being the wall clock
+ * (seconds) that decides which nodes are quiet: in live mode, find which
  * images belong to live processes or their ancestors (kept longest) and
- * which processes are gone; evict down to the caps. O(entries + /proc). */
+ * which processes are gone; evict down to the caps. O(entries + /proc).
+ */
+void proctable_tick(struct proctable *pt, time_t now);
+
+/* proctable_tick(pt, time(NULL)). */
 void proctable_sweep(struct proctable *pt);
 
 void proctable_stats(const struct proctable *pt, struct proctable_stats *st);
