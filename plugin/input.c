@@ -1,6 +1,7 @@
-/* input.c - the read loop: non-blocking reads into auparse, ageing, EOF */
+/* input.c - the read loop: audit records into auparse, complete events out */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 
 #include "input.h"
 #include "log.h"
+#include "util.h"
 
 #define INPUT_BUF (256 * 1024)
 /* A record longer than this is not audit text; it is fed in pieces and
@@ -21,18 +23,14 @@
 /*
  * Live mode: after a batch of reads that ended on a complete event, wait
  * this long before polling again, so that the records auditd writes one by
- * one meanwhile are read and parsed as one batch. A reader woken for every
- * record spends more on the wake-ups than on parsing (issue 7's live
- * benchmark: a bare copier costs 17% of auditd's CPU). Under load it bounds
- * the wake-ups to about 1000 / INPUT_BATCH_MS per second and adds at most
- * that much latency to an alert. It engages only under load (see
- * INPUT_BATCH_RATE): an exec on a quiet stream is read at once, so that a
- * /proc fallback reads the parent as close to the exec as it can.
+ * one meanwhile are read and parsed as one batch (the README's design notes
+ * say why). It bounds the wake-ups to about 1000 / INPUT_BATCH_MS a second
+ * and adds at most that much latency to an alert.
  */
 #define INPUT_BATCH_MS 10
-/* Batching engages only while events come at least this fast (per
- * second): below it the wake-ups cost nothing worth saving, and an alert
- * is not delayed at all. */
+/* Batching engages only while events end at least this fast (per second):
+ * an exec on a quiet stream is read at once, so that a /proc fallback reads
+ * the parent as close to the exec as it can. */
 #define INPUT_BATCH_RATE 200
 /* A wake-up that finds at least this much waiting is part of a flood: the
  * next one reads at once, without waiting for a batch. */
@@ -43,23 +41,84 @@
 /* At a stop request (SIGTERM), what is already in the pipe is still read
  * and processed, up to this much. */
 #define INPUT_STOP_DRAIN (16 * 1024 * 1024)
+/* How long the loop waits for input before it ticks (plugin mode). */
+#define INPUT_TICK_S 1
+/*
+ * auparse's end-of-event timeout, in the events' own seconds: auparse
+ * completes an event when any record (of any node) comes stamped this much
+ * later. So large that it never does: events end at their last record.
+ * libauparse refuses records stamped within this much of LONG_MAX, hence
+ * half of it, and a year where long is 32 bits.
+ */
+#if LONG_MAX > INT32_MAX
+#define INPUT_EOE_TIMEOUT (LONG_MAX / 2)
+#else
+#define INPUT_EOE_TIMEOUT (365L * 24 * 3600)
+#endif
+/* Hash buckets of the open events (a power of two). */
+#define INPUT_OPEN_BUCKETS 1024
+/* The completion line fed for an event: "[node=NAME ]" EOE_HEAD stamp
+ * EOE_TAIL. */
+#define EOE_HEAD "type=EOE msg=audit("
+#define EOE_TAIL "):\n"
+#define NS_PER_MS 1000000L
+#define MS_PER_S 1000L
+
+/* What a record of a type does to its event. */
+enum rec_kind {
+	REC_OTHER,     /* a type no exec or fork event needs: dropped */
+	REC_READ,      /* SYSCALL, EXECVE, CWD, PATH: fed */
+	REC_PROCTITLE, /* the kernel's last record of an event: ends it */
+	REC_EOE,       /* the end-of-event record: ends it */
+};
+
+/* The header of one record: [node=NAME ]type=TYPE msg=audit(STAMP): */
+struct rec {
+	size_t plen;	  /* bytes before "type=": "node=NAME " or none */
+	const char *type; /* TYPE */
+	size_t tlen;
+	const char *stamp; /* STAMP: SEC.MSEC:SERIAL */
+	size_t slen;
+};
+
+/* An event auparse is building: its first record came, its last not yet.
+ * Its key is its node and stamp, as auparse's is. */
+struct open_event {
+	struct open_event *hnext;	  /* the next in its hash bucket */
+	struct open_event *newer, *older; /* arrival order */
+	uint64_t born; /* in->clock when its first record came */
+	uint32_t hash;
+	size_t plen, slen; /* of the record's node prefix and stamp */
+	size_t len;	   /* of line */
+	char line[];	   /* the EOE record that completes it */
+};
 
 struct input {
 	auparse_state_t *au;
+	const struct input_hooks *hooks;
+	struct input_stats *st;
+	bool live;
 	char *buf;
-	size_t len;  /* bytes held in buf */
-	bool at_bol; /* the next byte starts a line */
-	bool skip;   /* dropping a line that spans reads */
-	bool at_eoe; /* the last line fed to auparse was an EOE record */
-	bool eoe;    /* the stream has EOE records at all */
-	unsigned int rate_cur;	/* EOE records seen in second rate_sec */
+	size_t len;	  /* bytes held in buf */
+	bool at_bol;	  /* the next byte starts a line */
+	bool skip;	  /* dropping a line that spans reads */
+	struct buf stage; /* lines to feed in one call, not fed yet */
+	/* live: milliseconds of CLOCK_MONOTONIC as of the last read;
+	 * replay: records read */
+	uint64_t clock;
+	uint64_t lost_after; /* an open event this old (clock) is lost */
+	struct open_event *bucket[INPUT_OPEN_BUCKETS];
+	struct open_event *oldest, *newest;
+	struct open_event *last; /* the last one a record went to */
+	size_t nopen;
+	bool at_end;		/* the last record read ended an event */
+	unsigned int rate_cur;	/* events ended in second rate_sec */
 	unsigned int rate_prev; /* and in the second before it */
 	time_t rate_sec;
 };
 
 static struct log_limit lim_garbage = LOG_LIMIT_INIT;
-static uint64_t garbage_lines;
-static uint64_t skipped_records;
+static struct log_limit lim_nomem = LOG_LIMIT_INIT;
 
 static bool is_digit(char c)
 {
@@ -89,58 +148,69 @@ static bool literal(const char **p, const char *end, const char *lit)
 	return true;
 }
 
-/*
- * Does the line start as an audit record does,
- *   [node=NAME ]type=NAME msg=audit(SEC.MSEC:SERIAL):
- * ? Anything else (a truncated line, a stray byte, a log's own comments)
- * is dropped here: libauparse 3.0.9 leaks memory on some such lines. On
- * success *type and *tlen give the record's type name.
- */
-static bool is_record(const char *p, size_t len, const char **type,
-		      size_t *tlen)
+/* Skip to the next space or newline. */
+static void word(const char **p, const char *end)
 {
-	const char *end = p + len;
-
-	if (literal(&p, end, "node=")) {
-		while (p < end && *p != ' ' && *p != '\n')
-			p++;
-		if (!literal(&p, end, " "))
-			return false;
-	}
-	if (!literal(&p, end, "type="))
-		return false;
-	if (p == end || *p == ' ')
-		return false;
-	*type = p;
-	while (p < end && *p != ' ' && *p != '\n')
-		p++;
-	*tlen = (size_t)(p - *type);
-	return literal(&p, end, " msg=audit(") && digits(&p, end) &&
-	       literal(&p, end, ".") && digits(&p, end) &&
-	       literal(&p, end, ":") && digits(&p, end) &&
-	       literal(&p, end, "):");
+	while (*p < end && **p != ' ' && **p != '\n')
+		(*p)++;
 }
 
 /*
- * Is a record of this type one the plugin reads? An exec event is SYSCALL,
- * EXECVE, CWD and PATH records ended by EOE; a fork is a SYSCALL record.
- * Every other record (PROCTITLE and BPRM_FCAPS in each exec event, other
- * rules' events) is dropped before auparse, which would otherwise spend a
- * fifth of its time on the corpus splitting records nobody looks at.
+ * Does the line start as an audit record does? Anything else (a truncated
+ * line, a stray byte, a log's own comments) is dropped here: libauparse
+ * 3.0.9 leaks memory on some such lines. On success r says where the
+ * header's parts are.
  */
-static bool wanted_type(const char *t, size_t n)
+static bool is_record(const char *line, size_t len, struct rec *r)
+{
+	const char *p = line, *end = line + len;
+
+	if (literal(&p, end, "node=")) {
+		word(&p, end);
+		if (!literal(&p, end, " "))
+			return false;
+	}
+	r->plen = (size_t)(p - line);
+	if (!literal(&p, end, "type=") || p == end || *p == ' ')
+		return false;
+	r->type = p;
+	word(&p, end);
+	r->tlen = (size_t)(p - r->type);
+	if (!literal(&p, end, " msg=audit("))
+		return false;
+	r->stamp = p;
+	if (!digits(&p, end) || !literal(&p, end, ".") || !digits(&p, end) ||
+	    !literal(&p, end, ":") || !digits(&p, end))
+		return false;
+	r->slen = (size_t)(p - r->stamp);
+	return literal(&p, end, "):");
+}
+
+/*
+ * What a record of type t[0..n) is to the plugin. An exec event is SYSCALL,
+ * EXECVE, CWD and PATH records, then PROCTITLE and EOE; a fork is a SYSCALL
+ * record. Every other record (BPRM_FCAPS in an exec event, other rules'
+ * events) is dropped before auparse, and so is PROCTITLE, whose text the
+ * plugin never reads: auparse would spend its time splitting them.
+ */
+static enum rec_kind rec_kind(const char *t, size_t n)
 {
 	switch (n) {
 	case 3:
-		return memcmp(t, "CWD", 3) == 0 || memcmp(t, "EOE", 3) == 0;
+		if (memcmp(t, "CWD", 3) == 0)
+			return REC_READ;
+		return memcmp(t, "EOE", 3) == 0 ? REC_EOE : REC_OTHER;
 	case 4:
-		return memcmp(t, "PATH", 4) == 0;
+		return memcmp(t, "PATH", 4) == 0 ? REC_READ : REC_OTHER;
 	case 6:
-		return memcmp(t, "EXECVE", 6) == 0;
+		return memcmp(t, "EXECVE", 6) == 0 ? REC_READ : REC_OTHER;
 	case 7:
-		return memcmp(t, "SYSCALL", 7) == 0;
+		return memcmp(t, "SYSCALL", 7) == 0 ? REC_READ : REC_OTHER;
+	case 9:
+		return memcmp(t, "PROCTITLE", 9) == 0 ? REC_PROCTITLE
+						      : REC_OTHER;
 	default:
-		return false;
+		return REC_OTHER;
 	}
 }
 
@@ -159,12 +229,13 @@ static bool one_cwd(const char *p, size_t len)
 
 /* Count and report a line dropped because it is not a usable record (why
  * says what it is). */
-static void input_garbage(const char *line, size_t len, const char *why)
+static void input_garbage(struct input *in, const char *line, size_t len,
+			  const char *why)
 {
 	int show = len > 40 ? 40 : (int)len;
 	int i;
 
-	garbage_lines++;
+	in->st->garbage++;
 	if (len && line[len - 1] == '\n')
 		show = --len > 40 ? 40 : (int)len;
 	for (i = 0; i < show; i++)
@@ -173,80 +244,252 @@ static void input_garbage(const char *line, size_t len, const char *why)
 			break;
 	log_limited(&lim_garbage,
 		    "input line dropped, %s (%llu so far): '%.*s%s'", why,
-		    (unsigned long long)garbage_lines, i, line,
+		    (unsigned long long)in->st->garbage, i, line,
 		    i < (int)len ? "..." : "");
 }
 
+/* Feed what was gathered, in one call. */
+static void stage_flush(struct input *in)
+{
+	if (in->stage.len)
+		auparse_feed(in->au, in->stage.p, in->stage.len);
+	in->stage.len = 0;
+}
+
 /*
- * Feed the complete lines of buf[0..len) to auparse. Lines starting with
- * '#' are comments; other lines that are not audit records are counted and
- * dropped, and so are records of types the plugin does not read.
- * Contiguous runs of wanted lines are fed in one call. Returns how many
- * bytes were consumed; a trailing partial line is left for the next read
+ * Gather p[0..n) to be fed after what is gathered already. What one read
+ * brings goes to auparse in one call, the completion lines the input
+ * writes included: auparse 3.0.9 hands over a completed event at the start
+ * of its next call, if it is then the oldest it holds, so records that
+ * come in the same read (a parent's event, older, after its child's) are
+ * in place first, and events are handed over in the order of their time.
+ */
+static void stage_add(struct input *in, const char *p, size_t n)
+{
+	if (buf_append(&in->stage, p, n) < 0) {
+		stage_flush(in);
+		auparse_feed(in->au, p, n);
+	}
+}
+
+/* FNV-1a over the node prefix and the stamp. */
+static uint32_t key_hash(const char *prefix, const struct rec *r)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < r->plen; i++)
+		h = (h ^ (unsigned char)prefix[i]) * 16777619u;
+	for (i = 0; i < r->slen; i++)
+		h = (h ^ (unsigned char)r->stamp[i]) * 16777619u;
+	return h;
+}
+
+static bool open_is(const struct open_event *e, const char *prefix,
+		    const struct rec *r)
+{
+	return e->plen == r->plen && e->slen == r->slen &&
+	       memcmp(e->line, prefix, r->plen) == 0 &&
+	       memcmp(e->line + r->plen + strlen(EOE_HEAD), r->stamp,
+		      r->slen) == 0;
+}
+
+/* The open event of the record at prefix, or NULL (*hash is its key's). */
+static struct open_event *open_find(struct input *in, const char *prefix,
+				    const struct rec *r, uint32_t *hash)
+{
+	struct open_event *e = in->last;
+
+	if (e && open_is(e, prefix, r))
+		return e;
+	*hash = key_hash(prefix, r);
+	for (e = in->bucket[*hash % INPUT_OPEN_BUCKETS]; e; e = e->hnext)
+		if (e->hash == *hash && open_is(e, prefix, r))
+			return in->last = e;
+	return NULL;
+}
+
+/* Take e out of the table and free it. */
+static void open_forget(struct input *in, struct open_event *e)
+{
+	struct open_event **pp = &in->bucket[e->hash % INPUT_OPEN_BUCKETS];
+
+	while (*pp != e)
+		pp = &(*pp)->hnext;
+	*pp = e->hnext;
+	*(e->older ? &e->older->newer : &in->oldest) = e->newer;
+	*(e->newer ? &e->newer->older : &in->newest) = e->older;
+	if (in->last == e)
+		in->last = NULL;
+	in->nopen--;
+	free(e);
+}
+
+/* Complete e: feed its EOE record after the lines before it. ended: its
+ * last record came (else it is counted as handed over without it). */
+static void open_end(struct input *in, struct open_event *e, bool ended)
+{
+	stage_add(in, e->line, e->len);
+	if (!ended)
+		in->st->unended++;
+	open_forget(in, e);
+}
+
+/* Complete the events that have waited too long for their last record. */
+static void open_age(struct input *in)
+{
+	while (in->oldest && in->clock - in->oldest->born >= in->lost_after)
+		open_end(in, in->oldest, false);
+}
+
+/* Note an event the record at prefix belongs to, as the newest. */
+static void open_add(struct input *in, const char *prefix, const struct rec *r,
+		     uint32_t hash)
+{
+	size_t len = r->plen + strlen(EOE_HEAD) + r->slen + strlen(EOE_TAIL);
+	struct open_event *e;
+	char *p;
+
+	if (in->nopen >= INPUT_OPEN_MAX)
+		open_end(in, in->oldest, false);
+	e = malloc(sizeof(*e) + len);
+	if (!e) {
+		/* auparse ends it at EOF, or at its EOE when there is one */
+		log_limited(&lim_nomem, "input: out of memory");
+		return;
+	}
+	p = e->line;
+	memcpy(p, prefix, r->plen);
+	p += r->plen;
+	memcpy(p, EOE_HEAD, strlen(EOE_HEAD));
+	p += strlen(EOE_HEAD);
+	memcpy(p, r->stamp, r->slen);
+	memcpy(p + r->slen, EOE_TAIL, strlen(EOE_TAIL));
+	e->len = len;
+	e->plen = r->plen;
+	e->slen = r->slen;
+	e->hash = hash;
+	e->born = in->clock;
+	e->hnext = in->bucket[hash % INPUT_OPEN_BUCKETS];
+	in->bucket[hash % INPUT_OPEN_BUCKETS] = e;
+	e->older = in->newest;
+	e->newer = NULL;
+	if (in->newest)
+		in->newest->newer = e;
+	else
+		in->oldest = e;
+	in->newest = e;
+	in->last = e;
+	in->nopen++;
+}
+
+/*
+ * Take the record that starts at line (len bytes, or the first piece of a
+ * longer one): note or end its event. Returns true if it is to be fed.
+ */
+static bool input_record(struct input *in, const char *line, size_t len,
+			 const struct rec *r)
+{
+	enum rec_kind kind = rec_kind(r->type, r->tlen);
+	struct open_event *e;
+	uint32_t hash = 0;
+
+	if (!in->live) {
+		in->clock++;
+		open_age(in);
+	}
+	if (kind == REC_OTHER || kind == REC_PROCTITLE)
+		in->st->skipped++;
+	if (kind == REC_OTHER)
+		return false;
+	if (kind == REC_READ && r->tlen == 3 && !one_cwd(line, len)) {
+		input_garbage(in, line, len,
+			      "a CWD record without exactly one cwd= field");
+		return false;
+	}
+	e = open_find(in, line, r, &hash);
+	if (kind == REC_READ) {
+		if (!e)
+			open_add(in, line, r, hash);
+		in->at_end = false;
+		return true;
+	}
+	/* the last record: a second one (EOE after PROCTITLE), or one that
+	 * comes first, finds no open event and is no news to auparse */
+	if (e) {
+		open_end(in, e, true);
+		in->at_end = true;
+		in->rate_cur++;
+	}
+	return false;
+}
+
+/* Take the line that starts at line: is it to be fed? */
+static bool input_line(struct input *in, const char *line, size_t len)
+{
+	struct rec r;
+
+	if (line[0] == '#' || (len == 1 && line[0] == '\n'))
+		return false;
+	if (!is_record(line, len, &r)) {
+		input_garbage(in, line, len, "not an audit record");
+		return false;
+	}
+	return input_record(in, line, len, &r);
+}
+
+/*
+ * Feed the complete lines of buf[0..len) to auparse, in one call. Returns how
+ * many bytes were taken; a trailing partial line is left for the next read
  * (unless it is longer than INPUT_MAX_LINE, which is fed, or dropped, in
  * pieces).
  */
 static size_t input_feed_lines(struct input *in, const char *buf, size_t len)
 {
-	size_t pos = 0, run = 0;
+	size_t pos = 0;
 
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
-		const char *type = NULL;
-		size_t end, tlen = 0;
+		size_t end;
 
 		if (!nl && len - pos < INPUT_MAX_LINE)
 			break; /* wait for the rest of the line */
 		end = nl ? (size_t)(nl - buf) + 1 : len;
-		if (in->at_bol) {
-			bool rec = buf[pos] != '#' &&
-				   is_record(buf + pos, end - pos, &type,
-					     &tlen);
-
-			in->skip = !rec || !wanted_type(type, tlen);
-			if (!rec && buf[pos] != '#' &&
-			    !(end - pos == 1 && buf[pos] == '\n')) {
-				input_garbage(buf + pos, end - pos,
-					      "not an audit record");
-			} else if (rec && in->skip) {
-				skipped_records++;
-			} else if (rec && tlen == 3 &&
-				   memcmp(type, "CWD", 3) == 0 &&
-				   !one_cwd(buf + pos, end - pos)) {
-				in->skip = true;
-				input_garbage(buf + pos, end - pos,
-					      "a CWD record without exactly "
-					      "one cwd= field");
-			}
-		}
-		if (in->skip) {
-			if (pos > run)
-				auparse_feed(in->au, buf + run, pos - run);
-			run = end;
-		} else {
-			in->at_eoe = nl && in->at_bol && tlen == 3 &&
-				     memcmp(type, "EOE", 3) == 0;
-			in->eoe |= in->at_eoe;
-			in->rate_cur += in->at_eoe;
-		}
+		if (in->at_bol)
+			in->skip = !input_line(in, buf + pos, end - pos);
+		if (!in->skip)
+			stage_add(in, buf + pos, end - pos);
 		in->at_bol = nl != NULL;
 		pos = end;
 	}
-	if (pos > run)
-		auparse_feed(in->au, buf + run, pos - run);
+	stage_flush(in);
 	return pos;
 }
 
-/* Lines dropped because they were not audit records. */
-uint64_t input_garbage_lines(void)
+/* auparse's event-ready callback: count the event, hand it over. */
+static void input_event(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 {
-	return garbage_lines;
+	struct input *in = arg;
+
+	if (type != AUPARSE_CB_EVENT_READY)
+		return;
+	in->st->events++;
+	if (in->hooks && in->hooks->event)
+		in->hooks->event(au, in->hooks->arg);
 }
 
-/* Records dropped because the plugin does not read their type. */
-uint64_t input_skipped_records(void)
+static int input_wake(struct input *in)
 {
-	return skipped_records;
+	return in->hooks && in->hooks->wake && in->hooks->wake(in->hooks->arg);
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * MS_PER_S +
+	       (uint64_t)(ts.tv_nsec / NS_PER_MS);
 }
 
 /* Read what fd has now. Returns bytes read, 0 at EOF, -1 when it would
@@ -264,19 +507,19 @@ static ssize_t input_read(struct input *in, int fd)
 /*
  * Hold back every signal but those that report a fault of our own, saving
  * the mask to restore in *old. The loop takes signals only while it waits
- * in ppoll, so a handler's flag is always seen by the next hooks->poll: one
+ * in ppoll, so a handler's flag is always seen by the next hooks->wake: one
  * that came while events were being processed would otherwise be left for
  * the next wake-up, which in replay from an open pipe may never come.
  */
 static void input_hold_signals(sigset_t *old)
 {
-	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	static const int faults[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL,
 				     SIGTRAP, SIGABRT, SIGSYS};
 	sigset_t set;
 	size_t i;
 
 	sigfillset(&set);
-	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(faults); i++)
 		sigdelset(&set, faults[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
@@ -284,15 +527,14 @@ static void input_hold_signals(sigset_t *old)
 /*
  * Read what fd holds now, up to max bytes (or INPUT_DRAIN_READS reads),
  * feeding auparse. Returns the bytes read; sets *eof at end of input or on
- * a read error (*rc = -1, logged). live: fd is non-blocking.
+ * a read error (*err = errno). live: fd is non-blocking.
  */
-static size_t input_drain(struct input *in, int fd, bool live, size_t max,
-			  bool *eof, int *rc)
+static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
+			  int *err)
 {
 	size_t total = 0;
 
-	for (int reads = 0; reads < INPUT_DRAIN_READS && total < max;
-	     reads++) {
+	for (int reads = 0; reads < INPUT_DRAIN_READS && total < max; reads++) {
 		ssize_t n = input_read(in, fd);
 		size_t used;
 
@@ -302,42 +544,38 @@ static size_t input_drain(struct input *in, int fd, bool live, size_t max,
 		}
 		if (n < 0) {
 			if (errno != EAGAIN) {
-				log_warn("read");
-				*rc = -1;
+				*err = errno;
 				*eof = true;
 			}
 			break;
 		}
 		total += (size_t)n;
 		in->len += (size_t)n;
+		if (in->live)
+			in->clock = monotonic_ms();
 		used = input_feed_lines(in, in->buf, in->len);
 		memmove(in->buf, in->buf + used, in->len - used);
 		in->len -= used;
-		if (!live)
+		if (!in->live)
 			break; /* a blocking fd: poll again */
 	}
 	return total;
 }
 
 /*
- * Hand auparse's completed events over after a batch of reads.
- *
- * Deliver an event ended by EOE now, not at the next record (auparse 3.0.9
- * holds it until the next feed, age or flush call). Ageing goes by the
- * events' own time, so when auditd runs behind it would cut the event
- * still arriving in two: age only when the data ends with an EOE, else an
- * empty feed hands over the completed events alone. A stream without EOE
- * records (audit.log through tail -F) has no better mark: it is aged after
- * every batch. Replay does not age, old events would be cut short, but it
- * hands over what is complete: its input may be a pipe that stays open
- * (tail -f).
+ * Hand over the events completed so far: auparse 3.0.9 holds an event
+ * completed by a record fed to a building one until the next feed call, and
+ * the input may be a pipe that stays open. Live mode first completes the
+ * events that waited too long for their last record.
  */
-static void input_deliver(struct input *in, bool live)
+static void input_deliver(struct input *in)
 {
-	if (live && (in->at_eoe || !in->eoe))
-		auparse_feed_age_events(in->au);
-	else
-		auparse_feed(in->au, "", 0);
+	if (in->live) {
+		in->clock = monotonic_ms();
+		open_age(in);
+		stage_flush(in);
+	}
+	auparse_feed(in->au, "", 0);
 }
 
 /* Are events coming fast enough (as of now) for batching to pay? */
@@ -352,102 +590,145 @@ static bool input_under_load(struct input *in, time_t now)
 	       in->rate_cur >= INPUT_BATCH_RATE;
 }
 
-/* The read loop. */
-int input_run(int fd, bool live, struct core *core,
-	      const struct input_hooks *hooks)
+/* Set up in for fd. Returns 0, or -1 with errno set. */
+static int input_open(struct input *in, int fd)
 {
-	const struct timespec tick = {1, 0};
-	const struct timespec batch = {0, INPUT_BATCH_MS * 1000000L};
-	struct input in = {0};
-	time_t last_tick = 0;
-	sigset_t old;
-	int rc = 0;
-	bool eof = false, busy = false, stop = false;
-
-	in.at_bol = true;
-	in.buf = malloc(INPUT_BUF);
-	in.au = auparse_init(AUSOURCE_FEED, NULL);
-	if (!in.buf || !in.au) {
-		log_err("cannot start auparse");
-		free(in.buf);
-		if (in.au)
-			auparse_destroy(in.au);
+	in->at_bol = true;
+	in->lost_after = in->live ? INPUT_LOST_MS : INPUT_LOST_RECORDS;
+	in->buf = malloc(INPUT_BUF);
+	in->au = auparse_init(AUSOURCE_FEED, NULL);
+	if (!in->buf || !in->au) {
+		free(in->buf);
+		if (in->au)
+			auparse_destroy(in->au);
+		errno = ENOMEM;
 		return -1;
 	}
-	auparse_add_callback(in.au, core_auparse_cb, core, NULL);
-	if (live) {
+	/* after auparse_init, which sets it from auditd.conf */
+	auparse_set_eoe_timeout(INPUT_EOE_TIMEOUT);
+	auparse_add_callback(in->au, input_event, in, NULL);
+	if (in->live) {
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		/* best effort: stdin may be a file, or the limit lower */
 		(void)fcntl(fd, F_SETPIPE_SZ, INPUT_PIPE_BYTES);
 	}
-	input_hold_signals(&old);
+	return 0;
+}
+
+/* The end of the input: what is left goes to auparse, which hands over
+ * every event it holds; then free it all. */
+static void input_close(struct input *in)
+{
+	if (in->len && (in->at_bol || !in->skip)) {
+		/* A line cut by the end of the input: nothing says the record
+		 * is whole (auparse would drop it without a word). The rest of
+		 * a line already dropped is not counted twice. */
+		in->st->garbage++;
+		log_limited(&lim_garbage,
+			    "input ends inside a line; its last %zu bytes "
+			    "dropped",
+			    in->len);
+	}
+	/* the events still open end here, without their last record */
+	in->st->unended += in->nopen;
+	while (in->oldest)
+		open_forget(in, in->oldest);
+	auparse_flush_feed(in->au);
+	auparse_destroy(in->au);
+	free(in->buf);
+	buf_free(&in->stage);
+}
+
+/*
+ * One wake-up with data: drain what auditd wrote so it never blocks on us,
+ * but come back to signals and ticks every INPUT_DRAIN_READS reads under a
+ * steady flood; hand over the events completed. Then, live, let the next
+ * events gather into a batch (unless a flood is on). An event that starts
+ * on an idle stream is still read at once; signals end the wait early.
+ * Returns non-zero when hooks->wake asks to stop.
+ */
+static int input_batch(struct input *in, int fd, const sigset_t *old, bool *eof,
+		       int *err)
+{
+	const struct timespec batch = {0, INPUT_BATCH_MS * NS_PER_MS};
+	bool busy;
+
+	busy = input_drain(in, fd, SIZE_MAX, eof, err) >= INPUT_BUSY_BYTES;
+	input_deliver(in);
+	if (in->live && !busy && !*eof && in->at_end &&
+	    input_under_load(in, time(NULL))) {
+		ppoll(NULL, 0, &batch, old);
+		return input_wake(in);
+	}
+	return 0;
+}
+
+/* The loop: wait, read, hand over, tick. Returns 0, or -1 with errno. */
+static int input_loop(struct input *in, int fd, const sigset_t *old)
+{
+	const struct timespec tick = {INPUT_TICK_S, 0};
+	time_t last_tick = 0, now;
+	bool eof = false, stop = false;
+	int err = 0, r;
+
 	/* a flag set before the loop began: no signal will wake it */
-	if (hooks && hooks->poll && hooks->poll(hooks->arg))
-		eof = true;
-
-	while (!eof) {
+	stop = input_wake(in);
+	while (!eof && !stop) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		time_t now;
-		int r;
 
-		r = ppoll(&pfd, 1, live ? &tick : NULL, &old);
+		r = ppoll(&pfd, 1, in->live ? &tick : NULL, old);
 		if (r < 0 && errno != EINTR) {
-			log_warn("ppoll");
-			rc = -1;
+			err = errno;
 			break;
 		}
-		if (hooks && hooks->poll && hooks->poll(hooks->arg)) {
-			stop = true;
-			break;
-		}
-		if (r > 0) {
-			/* Drain what auditd wrote so it never blocks on us,
-			 * but come back to signals and ticks every
-			 * INPUT_DRAIN_READS reads under a steady flood. */
-			busy = input_drain(&in, fd, live, SIZE_MAX, &eof,
-					   &rc) >= INPUT_BUSY_BYTES;
-			input_deliver(&in, live);
-			/* Events done: let the next ones gather into a batch
-			 * (unless a flood is on). An event that starts on an
-			 * idle stream is still read at once; signals end the
-			 * wait early. */
-			if (live && !busy && !eof && in.at_eoe &&
-			    input_under_load(&in, time(NULL))) {
-				ppoll(NULL, 0, &batch, &old);
-				if (hooks && hooks->poll &&
-				    hooks->poll(hooks->arg)) {
-					stop = true;
-					break;
-				}
-			}
-		}
-		if (live) {
-			now = time(NULL);
-			if (now != last_tick) {
-				if (r == 0 && auparse_feed_has_data(in.au))
-					auparse_feed_age_events(in.au);
-				core_tick(core, now);
-				last_tick = now;
-			}
+		stop = input_wake(in);
+		if (!stop && r > 0)
+			stop = input_batch(in, fd, old, &eof, &err);
+		if (!stop && in->live && r == 0)
+			input_deliver(in);
+		now = time(NULL);
+		if (!stop && in->live && now != last_tick) {
+			if (in->hooks && in->hooks->tick)
+				in->hooks->tick(now, in->hooks->arg);
+			last_tick = now;
 		}
 	}
 	/* Asked to stop (auditd's SIGTERM): what auditd has already written
 	 * is still processed, so a restart misses nothing it was sent. */
-	if (stop && live && !eof)
-		input_drain(&in, fd, live, INPUT_STOP_DRAIN, &eof, &rc);
-	if (in.len && (in.at_bol || !in.skip)) {
-		/* A line cut by the end of the input: nothing says the record
-		 * is whole (auparse would drop it without a word). The rest of
-		 * a line already dropped is not counted twice. */
-		garbage_lines++;
-		log_limited(&lim_garbage,
-			    "input ends inside a line; its last %zu bytes "
-			    "dropped",
-			    in.len);
+	if (stop && in->live && !eof)
+		input_drain(in, fd, INPUT_STOP_DRAIN, &eof, &err);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* The read loop. */
+int input_run(int fd, bool live, const struct input_hooks *hooks,
+	      struct input_stats *st)
+{
+	struct input_stats local;
+	struct input *in;
+	sigset_t old;
+	int rc, saved;
+
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return -1;
+	in->hooks = hooks;
+	in->st = st;
+	in->live = live;
+	if (input_open(in, fd) < 0) {
+		free(in);
+		return -1;
 	}
-	auparse_flush_feed(in.au);
-	auparse_destroy(in.au);
-	free(in.buf);
+	input_hold_signals(&old);
+	rc = input_loop(in, fd, &old);
+	saved = errno;
+	input_close(in);
+	free(in);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
 	return rc;
 }

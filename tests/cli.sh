@@ -125,13 +125,16 @@ check "plugin mode keeps an event that spans two reads whole" \
 # plugin mode on a stream that ends its events with neither EOE nor
 # PROCTITLE (an audit.log of a kernel before 3.17, through tail -F): with
 # records arriving every 0.3 s, never idle for a second, the events must
-# still be aged and the alert written while the input stays open.
+# still be handed over (a while after their first record) and the alert
+# written while the input stays open. The writer goes on until the alert is
+# there, or for 30 s.
 grep -v '^type=PROCTITLE' "$tmp/noeoe.log" > "$tmp/bare.log"
 {
 	cat "$tmp/bare.log"
-	for i in 1 2 3 4 5 6; do
+	for i in $(seq 100); do
 		sleep 0.3
-		echo "type=USER_CMD msg=audit(1700000002.00$i:200$i): pid=1 uid=0 msg='cmd=6C73 res=success'"
+		echo "type=USER_CMD msg=audit(1700000002.$(printf %03d "$i"):$((2000 + i))): pid=1 uid=0 msg='cmd=6C73 res=success'"
+		[ "$(wc -l < "$tmp/out8")" -ge 1 ] && break
 	done
 	wc -l < "$tmp/out8" > "$tmp/count8"
 } | "$PLUGIN" -c "$tmp/good.conf" -o - > "$tmp/out8"
