@@ -55,6 +55,9 @@
 #else
 #define INPUT_EOE_TIMEOUT (365L * 24 * 3600)
 #endif
+/* The room for the EOE record of an open event, unless its node's name
+ * needs more: open events of this size are recycled. */
+#define INPUT_LINE_ROOM 128
 /* Hash buckets of the open events (a power of two). */
 #define INPUT_OPEN_BUCKETS 1024
 /* The completion line fed for an event: "[node=NAME ]" EOE_HEAD stamp
@@ -63,6 +66,13 @@
 #define EOE_TAIL "):\n"
 #define NS_PER_MS 1000000L
 #define MS_PER_S 1000L
+/* The digits of a stamp are decimal. */
+#define DIGITS_BASE 10
+/* At most this much of a dropped line is quoted in the message. */
+#define GARBAGE_SHOWN 40
+/* FNV-1a, 32 bits. */
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
 
 /* What a record of a type does to its event. */
 enum rec_kind {
@@ -70,6 +80,11 @@ enum rec_kind {
 	REC_READ,      /* SYSCALL, EXECVE, CWD, PATH: fed */
 	REC_PROCTITLE, /* the kernel's last record of an event: ends it */
 	REC_EOE,       /* the end-of-event record: ends it */
+};
+
+/* An event's time and serial, in the order auparse hands events over. */
+struct stamp {
+	uint64_t sec, msec, serial;
 };
 
 /* The header of one record: [node=NAME ]type=TYPE msg=audit(STAMP): */
@@ -81,16 +96,28 @@ struct rec {
 	size_t slen;
 };
 
-/* An event auparse is building: its first record came, its last not yet.
- * Its key is its node and stamp, as auparse's is. */
+/*
+ * An event being read: its first record came, its last not yet. Its key is
+ * its node and stamp, as auparse's is. Its records wait here and go to
+ * auparse when it ends, whole: auparse hands over the oldest event it holds
+ * first, so one that it held unfinished would hold back every later one.
+ */
 struct open_event {
 	struct open_event *hnext;	  /* the next in its hash bucket */
 	struct open_event *newer, *older; /* arrival order */
 	uint64_t born; /* in->clock when its first record came */
 	uint32_t hash;
+	struct stamp when;
+	bool lost;	 /* out of memory: its records are dropped */
+	struct buf text; /* its records, copied out of earlier reads */
+	char *span;	 /* and those of this read, in the read buffer */
+	size_t spanlen;
+	const char *feed; /* ended: what goes to auparse */
+	size_t feedlen;
 	size_t plen, slen; /* of the record's node prefix and stamp */
 	size_t len;	   /* of line */
-	char line[];	   /* the EOE record that completes it */
+	size_t room;	   /* line's size */
+	char line[];	   /* the EOE record that ends it in auparse */
 };
 
 struct input {
@@ -99,18 +126,23 @@ struct input {
 	struct input_stats *st;
 	bool live;
 	char *buf;
-	size_t len;	  /* bytes held in buf */
-	bool at_bol;	  /* the next byte starts a line */
-	bool skip;	  /* dropping a line that spans reads */
-	struct buf stage; /* lines to feed in one call, not fed yet */
+	size_t len;  /* bytes held in buf */
+	bool at_bol; /* the next byte starts a line */
+	bool skip;   /* dropping a line that spans reads */
 	/* live: milliseconds of CLOCK_MONOTONIC as of the last read;
 	 * replay: records read */
 	uint64_t clock;
 	uint64_t lost_after; /* an open event this old (clock) is lost */
 	struct open_event *bucket[INPUT_OPEN_BUCKETS];
 	struct open_event *oldest, *newest;
-	struct open_event *last; /* the last one a record went to */
+	struct open_event *last;  /* the last one a record went to */
+	struct open_event *cur;	  /* the one the line being read goes to */
+	struct open_event *taker; /* the one the last line taken went to */
+	struct open_event *spare; /* one freed, for the next */
 	size_t nopen;
+	/* the events ended since auparse was last fed, oldest stamp first */
+	struct open_event **ended;
+	size_t nended, endcap;
 	bool at_end;		/* the last record read ended an event */
 	unsigned int rate_cur;	/* events ended in second rate_sec */
 	unsigned int rate_prev; /* and in the second before it */
@@ -136,6 +168,31 @@ static bool digits(const char **p, const char *end)
 		return false;
 	*p = q;
 	return true;
+}
+
+/* The number the digits at *p make (UINT64_MAX past it); *p moves past
+ * them and one more byte. */
+static uint64_t number(const char **p)
+{
+	uint64_t v = 0;
+
+	for (; is_digit(**p); (*p)++)
+		v = v > (UINT64_MAX - DIGITS_BASE) / DIGITS_BASE
+			    ? UINT64_MAX
+			    : v * DIGITS_BASE + (uint64_t)(**p - '0');
+	(*p)++;
+	return v;
+}
+
+/* The numbers of a stamp is_record found whole: SEC.MSEC:SERIAL. */
+static struct stamp stamp_of(const char *p)
+{
+	struct stamp t;
+
+	t.sec = number(&p);
+	t.msec = number(&p);
+	t.serial = number(&p);
+	return t;
 }
 
 static bool literal(const char **p, const char *end, const char *lit)
@@ -232,15 +289,15 @@ static bool one_cwd(const char *p, size_t len)
 static void input_garbage(struct input *in, const char *line, size_t len,
 			  const char *why)
 {
-	int show = len > 40 ? 40 : (int)len;
+	int show = len > GARBAGE_SHOWN ? GARBAGE_SHOWN : (int)len;
 	int i;
 
 	in->st->garbage++;
 	if (len && line[len - 1] == '\n')
-		show = --len > 40 ? 40 : (int)len;
+		show = --len > GARBAGE_SHOWN ? GARBAGE_SHOWN : (int)len;
 	for (i = 0; i < show; i++)
-		if ((unsigned char)line[i] < 0x20 ||
-		    (unsigned char)line[i] >= 0x7f)
+		if ((unsigned char)line[i] < ' ' ||
+		    (unsigned char)line[i] > '~')
 			break;
 	log_limited(&lim_garbage,
 		    "input line dropped, %s (%llu so far): '%.*s%s'", why,
@@ -248,40 +305,16 @@ static void input_garbage(struct input *in, const char *line, size_t len,
 		    i < (int)len ? "..." : "");
 }
 
-/* Feed what was gathered, in one call. */
-static void stage_flush(struct input *in)
-{
-	if (in->stage.len)
-		auparse_feed(in->au, in->stage.p, in->stage.len);
-	in->stage.len = 0;
-}
-
-/*
- * Gather p[0..n) to be fed after what is gathered already. What one read
- * brings goes to auparse in one call, the completion lines the input
- * writes included: auparse 3.0.9 hands over a completed event at the start
- * of its next call, if it is then the oldest it holds, so records that
- * come in the same read (a parent's event, older, after its child's) are
- * in place first, and events are handed over in the order of their time.
- */
-static void stage_add(struct input *in, const char *p, size_t n)
-{
-	if (buf_append(&in->stage, p, n) < 0) {
-		stage_flush(in);
-		auparse_feed(in->au, p, n);
-	}
-}
-
 /* FNV-1a over the node prefix and the stamp. */
 static uint32_t key_hash(const char *prefix, const struct rec *r)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV_OFFSET;
 	size_t i;
 
 	for (i = 0; i < r->plen; i++)
-		h = (h ^ (unsigned char)prefix[i]) * 16777619u;
+		h = (h ^ (unsigned char)prefix[i]) * FNV_PRIME;
 	for (i = 0; i < r->slen; i++)
-		h = (h ^ (unsigned char)r->stamp[i]) * 16777619u;
+		h = (h ^ (unsigned char)r->stamp[i]) * FNV_PRIME;
 	return h;
 }
 
@@ -309,8 +342,8 @@ static struct open_event *open_find(struct input *in, const char *prefix,
 	return NULL;
 }
 
-/* Take e out of the table and free it. */
-static void open_forget(struct input *in, struct open_event *e)
+/* Take e out of the open events (it is ended, or freed). */
+static void open_unlink(struct input *in, struct open_event *e)
 {
 	struct open_event **pp = &in->bucket[e->hash % INPUT_OPEN_BUCKETS];
 
@@ -321,42 +354,178 @@ static void open_forget(struct input *in, struct open_event *e)
 	*(e->newer ? &e->newer->older : &in->newest) = e->older;
 	if (in->last == e)
 		in->last = NULL;
+	if (in->cur == e) {
+		in->cur = NULL;
+		in->skip = true; /* the rest of a line it was taking */
+	}
+	if (in->taker == e)
+		in->taker = NULL;
 	in->nopen--;
-	free(e);
 }
 
-/* Complete e: feed its EOE record after the lines before it. ended: its
- * last record came (else it is counted as handed over without it). */
-static void open_end(struct input *in, struct open_event *e, bool ended)
+/* Free e, or keep it as the spare. */
+static void open_free(struct input *in, struct open_event *e)
 {
-	stage_add(in, e->line, e->len);
+	buf_free(&e->text);
+	if (!in->spare && e->room == INPUT_LINE_ROOM)
+		in->spare = e;
+	else
+		free(e);
+}
+
+/* Out of memory for e's records: drop them all, now and to come. */
+static void open_lose(struct open_event *e)
+{
+	log_limited(&lim_nomem, "input: out of memory; an event dropped");
+	buf_free(&e->text);
+	e->spanlen = 0;
+	e->lost = true;
+}
+
+/* Copy e's records of this read out of the read buffer, which the next
+ * read reuses. */
+static void open_keep(struct open_event *e)
+{
+	if (e->spanlen && buf_append(&e->text, e->span, e->spanlen) < 0)
+		open_lose(e);
+	e->spanlen = 0;
+}
+
+/* Take p[0..n), the whole or a piece of one of e's records. When only
+ * lines dropped lie between e's records in the read buffer, this one is
+ * moved back over them: e's records stay in one piece there. */
+static void open_take(struct input *in, struct open_event *e, char *p, size_t n)
+{
+	if (e->lost)
+		return;
+	if (e->spanlen && in->taker == e && e->span + e->spanlen != p) {
+		memmove(e->span + e->spanlen, p, n);
+		p = e->span + e->spanlen;
+	}
+	in->taker = e;
+	if (e->spanlen && e->span + e->spanlen == p) {
+		e->spanlen += n;
+		return;
+	}
+	open_keep(e);
+	e->span = p;
+	e->spanlen = n;
+}
+
+static int stamp_cmp(const struct stamp *a, const struct stamp *b)
+{
+	if (a->sec != b->sec)
+		return a->sec < b->sec ? -1 : 1;
+	if (a->msec != b->msec)
+		return a->msec < b->msec ? -1 : 1;
+	if (a->serial != b->serial)
+		return a->serial < b->serial ? -1 : 1;
+	return 0;
+}
+
+/* Feed the ended events to auparse, oldest first, one call each: auparse
+ * holds a complete event until its next call, and then hands over the
+ * oldest it holds first. */
+static void ended_flush(struct input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nended; i++) {
+		struct open_event *e = in->ended[i];
+
+		if (!e->lost)
+			auparse_feed(in->au, e->feed, e->feedlen);
+		open_free(in, e);
+	}
+	in->nended = 0;
+}
+
+/* Queue ended e to be fed, in the order of its stamp. */
+static void ended_add(struct input *in, struct open_event *e)
+{
+	size_t i = in->nended;
+
+	if (i == in->endcap) {
+		size_t cap = in->endcap ? 2 * in->endcap : INPUT_OPEN_BUCKETS;
+		struct open_event **v =
+			realloc(in->ended, cap * sizeof(*in->ended));
+
+		if (!v) {
+			ended_flush(in); /* not in order, but not lost */
+			i = 0;
+		} else {
+			in->ended = v;
+			in->endcap = cap;
+		}
+	}
+	for (; i > 0 && stamp_cmp(&in->ended[i - 1]->when, &e->when) > 0; i--)
+		in->ended[i] = in->ended[i - 1];
+	in->ended[i] = e;
+	in->nended++;
+}
+
+/*
+ * End e: its records and its EOE record are queued for auparse. marker, if
+ * not NULL, is the line (mlen bytes, in the read buffer) of its last record,
+ * dropped: when only lines dropped lie between e's records there and it,
+ * the EOE record is written after the records, over them, and all go to
+ * auparse from where they are. ended: its last record came (else it is
+ * counted as handed over without it).
+ */
+static void open_end(struct input *in, struct open_event *e, char *marker,
+		     size_t mlen, bool ended)
+{
+	bool in_place = marker && e->spanlen && !e->text.len &&
+			in->taker == e && mlen >= e->len;
+
+	open_unlink(in, e);
 	if (!ended)
 		in->st->unended++;
-	open_forget(in, e);
+	if (in_place) {
+		memcpy(e->span + e->spanlen, e->line, e->len);
+		e->feed = e->span;
+		e->feedlen = e->spanlen + e->len;
+	} else {
+		open_keep(e);
+		if (!e->lost && buf_append(&e->text, e->line, e->len) < 0)
+			open_lose(e);
+		e->feed = e->text.p;
+		e->feedlen = e->text.len;
+	}
+	ended_add(in, e);
 }
 
-/* Complete the events that have waited too long for their last record. */
+/* End the events that have waited too long for their last record. */
 static void open_age(struct input *in)
 {
 	while (in->oldest && in->clock - in->oldest->born >= in->lost_after)
-		open_end(in, in->oldest, false);
+		open_end(in, in->oldest, NULL, 0, false);
 }
 
-/* Note an event the record at prefix belongs to, as the newest. */
-static void open_add(struct input *in, const char *prefix, const struct rec *r,
-		     uint32_t hash)
+/* Note a new event, the newest, for the record at prefix. Returns it, or
+ * NULL out of memory (the record is dropped). */
+static struct open_event *open_add(struct input *in, const char *prefix,
+				   const struct rec *r, uint32_t hash)
 {
 	size_t len = r->plen + strlen(EOE_HEAD) + r->slen + strlen(EOE_TAIL);
 	struct open_event *e;
 	char *p;
 
+	size_t room = len > INPUT_LINE_ROOM ? len : INPUT_LINE_ROOM;
+
 	if (in->nopen >= INPUT_OPEN_MAX)
-		open_end(in, in->oldest, false);
-	e = malloc(sizeof(*e) + len);
+		open_end(in, in->oldest, NULL, 0, false);
+	if (in->spare && room == INPUT_LINE_ROOM) {
+		e = in->spare;
+		in->spare = NULL;
+		memset(e, 0, sizeof(*e));
+	} else {
+		e = calloc(1, sizeof(*e) + room);
+	}
 	if (!e) {
-		/* auparse ends it at EOF, or at its EOE when there is one */
-		log_limited(&lim_nomem, "input: out of memory");
-		return;
+		log_limited(&lim_nomem,
+			    "input: out of memory; a record dropped");
+		return NULL;
 	}
 	p = e->line;
 	memcpy(p, prefix, r->plen);
@@ -366,28 +535,26 @@ static void open_add(struct input *in, const char *prefix, const struct rec *r,
 	memcpy(p, r->stamp, r->slen);
 	memcpy(p + r->slen, EOE_TAIL, strlen(EOE_TAIL));
 	e->len = len;
+	e->room = room;
 	e->plen = r->plen;
 	e->slen = r->slen;
+	e->when = stamp_of(r->stamp);
 	e->hash = hash;
 	e->born = in->clock;
 	e->hnext = in->bucket[hash % INPUT_OPEN_BUCKETS];
 	in->bucket[hash % INPUT_OPEN_BUCKETS] = e;
 	e->older = in->newest;
-	e->newer = NULL;
-	if (in->newest)
-		in->newest->newer = e;
-	else
-		in->oldest = e;
+	*(in->newest ? &in->newest->newer : &in->oldest) = e;
 	in->newest = e;
-	in->last = e;
 	in->nopen++;
+	return in->last = e;
 }
 
 /*
  * Take the record that starts at line (len bytes, or the first piece of a
  * longer one): note or end its event. Returns true if it is to be fed.
  */
-static bool input_record(struct input *in, const char *line, size_t len,
+static bool input_record(struct input *in, char *line, size_t len,
 			 const struct rec *r)
 {
 	enum rec_kind kind = rec_kind(r->type, r->tlen);
@@ -409,15 +576,14 @@ static bool input_record(struct input *in, const char *line, size_t len,
 	}
 	e = open_find(in, line, r, &hash);
 	if (kind == REC_READ) {
-		if (!e)
-			open_add(in, line, r, hash);
+		in->cur = e ? e : open_add(in, line, r, hash);
 		in->at_end = false;
-		return true;
+		return in->cur != NULL;
 	}
 	/* the last record: a second one (EOE after PROCTITLE), or one that
 	 * comes first, finds no open event and is no news to auparse */
 	if (e) {
-		open_end(in, e, true);
+		open_end(in, e, line, len, true);
 		in->at_end = true;
 		in->rate_cur++;
 	}
@@ -425,7 +591,7 @@ static bool input_record(struct input *in, const char *line, size_t len,
 }
 
 /* Take the line that starts at line: is it to be fed? */
-static bool input_line(struct input *in, const char *line, size_t len)
+static bool input_line(struct input *in, char *line, size_t len)
 {
 	struct rec r;
 
@@ -439,13 +605,15 @@ static bool input_line(struct input *in, const char *line, size_t len)
 }
 
 /*
- * Feed the complete lines of buf[0..len) to auparse, in one call. Returns how
- * many bytes were taken; a trailing partial line is left for the next read
- * (unless it is longer than INPUT_MAX_LINE, which is fed, or dropped, in
+ * Take the complete lines of buf[0..len): the records of each event wait
+ * for its end, and the events that end go to auparse. Returns how many
+ * bytes were taken; a trailing partial line is left for the next read
+ * (unless it is longer than INPUT_MAX_LINE, which is taken, or dropped, in
  * pieces).
  */
-static size_t input_feed_lines(struct input *in, const char *buf, size_t len)
+static size_t input_feed_lines(struct input *in, char *buf, size_t len)
 {
+	struct open_event *e;
 	size_t pos = 0;
 
 	while (pos < len) {
@@ -458,11 +626,14 @@ static size_t input_feed_lines(struct input *in, const char *buf, size_t len)
 		if (in->at_bol)
 			in->skip = !input_line(in, buf + pos, end - pos);
 		if (!in->skip)
-			stage_add(in, buf + pos, end - pos);
+			open_take(in, in->cur, buf + pos, end - pos);
 		in->at_bol = nl != NULL;
 		pos = end;
 	}
-	stage_flush(in);
+	ended_flush(in);
+	for (e = in->oldest; e; e = e->newer)
+		open_keep(e);
+	in->taker = NULL;
 	return pos;
 }
 
@@ -563,17 +734,16 @@ static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
 }
 
 /*
- * Hand over the events completed so far: auparse 3.0.9 holds an event
- * completed by a record fed to a building one until the next feed call, and
- * the input may be a pipe that stays open. Live mode first completes the
- * events that waited too long for their last record.
+ * Hand over the events ended so far: auparse 3.0.9 holds the last one fed
+ * until its next call, and the input may be a pipe that stays open. Live
+ * mode first ends the events that waited too long for their last record.
  */
 static void input_deliver(struct input *in)
 {
 	if (in->live) {
 		in->clock = monotonic_ms();
 		open_age(in);
-		stage_flush(in);
+		ended_flush(in);
 	}
 	auparse_feed(in->au, "", 0);
 }
@@ -630,13 +800,14 @@ static void input_close(struct input *in)
 			    in->len);
 	}
 	/* the events still open end here, without their last record */
-	in->st->unended += in->nopen;
 	while (in->oldest)
-		open_forget(in, in->oldest);
+		open_end(in, in->oldest, NULL, 0, false);
+	ended_flush(in);
 	auparse_flush_feed(in->au);
 	auparse_destroy(in->au);
 	free(in->buf);
-	buf_free(&in->stage);
+	free(in->ended);
+	free(in->spare);
 }
 
 /*
