@@ -32,12 +32,10 @@ struct input_hooks {
 	void *arg;
 };
 
-/* The read loop's counters. */
+/* The read loop's counters (the last three are struct records_stats'). */
 struct input_stats {
 	uint64_t events;  /* complete events handed to hooks->event */
-	uint64_t garbage; /* lines dropped: not an audit record, a CWD record
-			   * without exactly one cwd=, or a last line cut by
-			   * the end of the input */
+	uint64_t garbage; /* lines dropped as unusable */
 	uint64_t skipped; /* records of a type no exec or fork event needs */
 	uint64_t unended; /* events handed over without their last record */
 };
@@ -45,17 +43,13 @@ struct input_stats {
 /*
  * Read audit records in string format from fd until EOF, or until
  * hooks->wake asks to stop, and hand every complete event to hooks->event.
- *
- * Lines starting with '#' are comments and skipped. Other lines that do not
- * start as an audit record, "[node=NAME ]type=TYPE msg=audit(STAMP):", are
- * dropped, and so are records of the types no exec or fork event needs
- * (all but SYSCALL, EXECVE, CWD and PATH; counted). The records of one event
- * share their node and stamp. An event is complete when its last record has
- * come: its PROCTITLE record, which the kernel writes last before EOE, or
- * its EOE record, whichever comes first. Events are never completed by
- * their time or the clock's, so no host's clock can cut another's events;
- * an event whose last record never comes is handed over as INPUT_LOST_MS
- * says, and counted.
+ * The lines are grouped into whole events as records.h says: an event is
+ * complete once its last record has come, never by its time or the clock's,
+ * so no host's clock can cut another's events, and a finished event is
+ * handed over at once, whatever others are still being read. The events
+ * that end in one read are handed over in the order of their time. An event
+ * whose last record never comes is handed over as INPUT_LOST_MS says, and
+ * counted.
  *
  * live: plugin mode (fd is made non-blocking; hooks->tick is called).
  * Signals are held back while events are processed and taken only while

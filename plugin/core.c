@@ -21,6 +21,8 @@
 #define CORE_RECENT 64
 /* Seconds between two sweeps of the process table */
 #define CORE_SWEEP_S 10
+#define MS_PER_S 1000
+#define US_PER_MS 1000
 
 /* What identifies one exec event: its process, time and serial. */
 struct exec_key {
@@ -160,7 +162,7 @@ static int64_t now_ms(void)
 	struct timeval tv;
 
 	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	return (int64_t)tv.tv_sec * MS_PER_S + tv.tv_usec / US_PER_MS;
 }
 
 /* A successful dracut exec: find its parent, decide, alert. */

@@ -22,6 +22,9 @@
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
 #endif
+/* What the plugin creates (alerts, state report) only root may read. */
+#define PLUGIN_UMASK 077
+#define REPORT_MODE 0600
 
 static volatile sig_atomic_t got_term, got_hup, got_usr1;
 static bool live;
@@ -216,7 +219,7 @@ static void report_write(const char *path, const char *text, size_t len)
 	/* the directory, as under /run/audisp-dracut/ */
 	if (mkdir_parent(path) < 0)
 		log_warn("cannot create the directory of %s", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, REPORT_MODE);
 	if (fd < 0) {
 		log_warn("cannot write state report %s", tmp);
 		return;
@@ -285,7 +288,8 @@ static int on_wake(void *arg)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_RULE_VERSION = 256, OPT_CHECK_CONFIG };
+	/* long options without a short one: past every char */
+	enum { OPT_RULE_VERSION = UCHAR_MAX + 1, OPT_CHECK_CONFIG };
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"replay", required_argument, NULL, 'r'},
@@ -423,7 +427,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fd = open_input(&opts);
-	umask(077);
+	umask(PLUGIN_UMASK);
 	rc = fd < 0 || start(&st) < 0 ? -1 : run(&st, fd);
 	core_free(st.core);
 	config_clear(&st.cfg[st.cur]);
