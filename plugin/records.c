@@ -399,12 +399,15 @@ static void ended_add(struct records *rs, struct open_event *e)
 			realloc(rs->ended, cap * sizeof(*rs->ended));
 
 		if (!v) {
-			ended_flush(rs); /* not in order, but not lost */
-			i = 0;
-		} else {
-			rs->ended = v;
-			rs->endcap = cap;
+			/* out of memory: out of order, but not lost */
+			ended_flush(rs);
+			if (!e->lost)
+				rs->emit(e->feed, e->feedlen, rs->arg);
+			open_free(rs, e);
+			return;
 		}
+		rs->ended = v;
+		rs->endcap = cap;
 	}
 	for (; i > 0 && stamp_cmp(&rs->ended[i - 1]->when, &e->when) > 0; i--)
 		rs->ended[i] = rs->ended[i - 1];
@@ -456,10 +459,9 @@ static struct open_event *open_add(struct records *rs, const char *prefix,
 				   const struct rec *r, uint32_t hash)
 {
 	size_t len = r->plen + strlen(EOE_HEAD) + r->slen + strlen(EOE_TAIL);
+	size_t room = len > RECORDS_LINE_ROOM ? len : RECORDS_LINE_ROOM;
 	struct open_event *e;
 	char *p;
-
-	size_t room = len > RECORDS_LINE_ROOM ? len : RECORDS_LINE_ROOM;
 
 	if (rs->nopen >= rs->lim.max_open)
 		open_end(rs, rs->oldest, NULL, 0, false);
