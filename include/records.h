@@ -16,8 +16,9 @@ struct records_stats {
 	uint64_t unended; /* events ended without it: it never came */
 };
 
-/* Where a whole event goes: text[0..len) is its records, one a line, and
- * an EOE record last. text is only valid during the call. */
+/* Where a whole event goes: text[0..len) is its records, one a line, as
+ * they came (those dropped taken out). text is only valid during the
+ * call. */
 typedef void records_emit_fn(const char *text, size_t len, void *arg);
 
 struct records_limits {
@@ -47,8 +48,8 @@ void records_free(struct records *rs);
  * event needs (all but SYSCALL, EXECVE, CWD and PATH); both counted. The
  * records of one event share their node and stamp. An event ends when its
  * last record comes, its PROCTITLE record (which the kernel writes last
- * before EOE, and which is dropped) or its EOE record, whichever is first;
- * a later one finds no event and is dropped. The events that end go to emit
+ * before EOE) or its EOE record, whichever is first; both are dropped,
+ * and a later one finds no event. The events that end go to emit
  * whole, those of one call in the order of their stamp (time, then
  * serial). now is the caller's clock when not by_count.
  *

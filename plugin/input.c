@@ -1,7 +1,6 @@
 /* input.c - the read loop: audit records into auparse, complete events out */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -43,19 +42,6 @@
 #define INPUT_STOP_DRAIN (16 * 1024 * 1024)
 /* How long the loop waits for input before it ticks (plugin mode). */
 #define INPUT_TICK_S 1
-/*
- * auparse's end-of-event timeout, in the events' own seconds: auparse
- * completes an event when any record (of any node) comes stamped this much
- * later. Events reach it whole, each ended by its EOE record, so it never
- * needs to: so large that it never does. libauparse refuses records stamped
- * within this much of LONG_MAX, hence half of it, and a year where long is
- * 32 bits.
- */
-#if LONG_MAX > INT32_MAX
-#define INPUT_EOE_TIMEOUT (LONG_MAX / 2)
-#else
-#define INPUT_EOE_TIMEOUT (365L * 24 * 3600)
-#endif
 #define NS_PER_MS 1000000L
 #define MS_PER_S 1000L
 
@@ -73,13 +59,19 @@ struct input {
 	time_t rate_sec;
 };
 
-/* A whole event, ended by its EOE record: auparse hands it over at its next
- * call, the oldest it holds first. */
+/*
+ * A whole event: auparse gets it alone, and its flush ends it and hands it
+ * over at once. So auparse never holds two events: neither its own ends
+ * (by time, which lets a host whose clock runs ahead cut the others'
+ * events) nor its order (the oldest it holds first, which lets an unfinished
+ * event hold back every finished one) come into play.
+ */
 static void input_emit(const char *text, size_t len, void *arg)
 {
 	struct input *in = arg;
 
 	auparse_feed(in->au, text, len);
+	auparse_flush_feed(in->au);
 }
 
 /* The records' counters into the caller's, and the events ended since the
@@ -191,18 +183,14 @@ static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
 	return total;
 }
 
-/*
- * Hand over the events ended so far: auparse 3.0.9 holds the last one fed
- * until its next call, and the input may be a pipe that stays open. Live
- * mode first ends the events that waited too long for their last record.
- */
-static void input_deliver(struct input *in)
+/* Live mode: end the events that waited too long for their last record
+ * (each is handed over as it ends). */
+static void input_age(struct input *in)
 {
 	if (in->live) {
 		records_age(in->rs, monotonic_ms());
 		input_count(in);
 	}
-	auparse_feed(in->au, "", 0);
 }
 
 /* Are events coming fast enough (as of now) for batching to pay? */
@@ -238,8 +226,6 @@ static int input_open(struct input *in, int fd)
 		errno = ENOMEM;
 		return -1;
 	}
-	/* after auparse_init, which sets it from auditd.conf */
-	auparse_set_eoe_timeout(INPUT_EOE_TIMEOUT);
 	auparse_add_callback(in->au, input_event, in, NULL);
 	if (in->live) {
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -250,14 +236,13 @@ static int input_open(struct input *in, int fd)
 }
 
 /* The end of the input: the events still open end, without their last
- * record, and auparse hands over every event it holds; then free it all.
- * (auparse would drop a last line cut by the end without a word: the
- * records count and log it.) */
+ * record, and are handed over; then free it all. (auparse would drop a
+ * last line cut by the end without a word: the records count and log
+ * it.) */
 static void input_close(struct input *in)
 {
 	records_finish(in->rs, in->len);
 	input_count(in);
-	auparse_flush_feed(in->au);
 	records_free(in->rs);
 	auparse_destroy(in->au);
 	free(in->buf);
@@ -266,7 +251,7 @@ static void input_close(struct input *in)
 /*
  * One wake-up with data: drain what auditd wrote so it never blocks on us,
  * but come back to signals and ticks every INPUT_DRAIN_READS reads under a
- * steady flood; hand over the events completed. Then, live, let the next
+ * steady flood; end the events lost. Then, live, let the next
  * events gather into a batch (unless a flood is on). An event that starts
  * on an idle stream is still read at once; signals end the wait early.
  * Returns non-zero when hooks->wake asks to stop.
@@ -278,7 +263,7 @@ static int input_batch(struct input *in, int fd, const sigset_t *old, bool *eof,
 	bool busy;
 
 	busy = input_drain(in, fd, SIZE_MAX, eof, err) >= INPUT_BUSY_BYTES;
-	input_deliver(in);
+	input_age(in);
 	if (in->live && !busy && !*eof && records_at_end(in->rs) &&
 	    input_under_load(in, time(NULL))) {
 		ppoll(NULL, 0, &batch, old);
@@ -309,7 +294,7 @@ static int input_loop(struct input *in, int fd, const sigset_t *old)
 		if (!stop && r > 0)
 			stop = input_batch(in, fd, old, &eof, &err);
 		if (!stop && in->live && r == 0)
-			input_deliver(in);
+			input_age(in);
 		now = time(NULL);
 		if (!stop && in->live && now != last_tick) {
 			if (in->hooks && in->hooks->tick)

@@ -6,17 +6,13 @@
 #include "records.h"
 #include "util.h"
 
-/* The room for the EOE record of an open event, unless its node's name
- * needs more: open events of this size are recycled. */
-#define RECORDS_LINE_ROOM 128
+/* The room for an open event's key, unless its node's name needs more:
+ * open events of this size are recycled. */
+#define RECORDS_KEY_ROOM 64
 /* Freed open events kept for the next ones. */
 #define RECORDS_SPARES 256
 /* Hash buckets of the open events (a power of two). */
 #define RECORDS_BUCKETS 1024
-/* The EOE record that ends an event: "[node=NAME ]" EOE_HEAD stamp
- * EOE_TAIL. */
-#define EOE_HEAD "type=EOE msg=audit("
-#define EOE_TAIL "):\n"
 /* The digits of a stamp are decimal. */
 #define DIGITS_BASE 10
 /* At most this much of a dropped line is quoted in the message. */
@@ -66,9 +62,8 @@ struct open_event {
 	const char *feed; /* ended: what goes to emit */
 	size_t feedlen;
 	size_t plen, slen; /* of the record's node prefix and stamp */
-	size_t len;	   /* of line */
-	size_t room;	   /* line's size */
-	char line[];	   /* the EOE record that ends it */
+	size_t room;	   /* key's size */
+	char key[];	   /* the node prefix, then the stamp */
 };
 
 struct records {
@@ -268,9 +263,8 @@ static bool open_is(const struct open_event *e, const char *prefix,
 		    const struct rec *r)
 {
 	return e->slen == r->slen && e->plen == r->plen &&
-	       memcmp(e->line + r->plen + strlen(EOE_HEAD), r->stamp,
-		      r->slen) == 0 &&
-	       memcmp(e->line, prefix, r->plen) == 0;
+	       memcmp(e->key + r->plen, r->stamp, r->slen) == 0 &&
+	       memcmp(e->key, prefix, r->plen) == 0;
 }
 
 /* The open event of the record at prefix, or NULL (*hash is its key's). */
@@ -313,7 +307,7 @@ static void open_unlink(struct records *rs, struct open_event *e)
 static void open_free(struct records *rs, struct open_event *e)
 {
 	buf_free(&e->text);
-	if (rs->nspares < RECORDS_SPARES && e->room == RECORDS_LINE_ROOM) {
+	if (rs->nspares < RECORDS_SPARES && e->room == RECORDS_KEY_ROOM) {
 		e->hnext = rs->spares;
 		rs->spares = e;
 		rs->nspares++;
@@ -415,31 +409,19 @@ static void ended_add(struct records *rs, struct open_event *e)
 	rs->nended++;
 }
 
-/*
- * End e: its records and its EOE record are queued for emit. marker, if
- * not NULL, is the line (mlen bytes, in the read buffer) of its last record,
- * dropped: when only lines dropped lie between e's records there and it,
- * the EOE record is written after the records, over them, and all go to
- * emit from where they are. ended: its last record came (else it is
- * counted as handed over without it).
- */
-static void open_end(struct records *rs, struct open_event *e, char *marker,
-		     size_t mlen, bool ended)
+/* End e: its records are queued for emit, from the read buffer when they
+ * are all there. ended: its last record came (else it is counted as
+ * handed over without it). */
+static void open_end(struct records *rs, struct open_event *e, bool ended)
 {
-	bool in_place = marker && e->spanlen && !e->text.len &&
-			rs->taker == e && mlen >= e->len;
-
 	open_unlink(rs, e);
 	if (!ended)
 		rs->st.unended++;
-	if (in_place) {
-		memcpy(e->span + e->spanlen, e->line, e->len);
+	if (!e->text.len) {
 		e->feed = e->span;
-		e->feedlen = e->spanlen + e->len;
+		e->feedlen = e->spanlen;
 	} else {
 		open_keep(e);
-		if (!e->lost && buf_append(&e->text, e->line, e->len) < 0)
-			open_lose(e);
 		e->feed = e->text.p;
 		e->feedlen = e->text.len;
 	}
@@ -450,7 +432,7 @@ static void open_end(struct records *rs, struct open_event *e, char *marker,
 static void open_age(struct records *rs)
 {
 	while (rs->oldest && rs->clock - rs->oldest->born >= rs->lim.lost_after)
-		open_end(rs, rs->oldest, NULL, 0, false);
+		open_end(rs, rs->oldest, false);
 }
 
 /* Note a new event, the newest, for the record at prefix. Returns it, or
@@ -458,14 +440,13 @@ static void open_age(struct records *rs)
 static struct open_event *open_add(struct records *rs, const char *prefix,
 				   const struct rec *r, uint32_t hash)
 {
-	size_t len = r->plen + strlen(EOE_HEAD) + r->slen + strlen(EOE_TAIL);
-	size_t room = len > RECORDS_LINE_ROOM ? len : RECORDS_LINE_ROOM;
+	size_t len = r->plen + r->slen;
+	size_t room = len > RECORDS_KEY_ROOM ? len : RECORDS_KEY_ROOM;
 	struct open_event *e;
-	char *p;
 
 	if (rs->nopen >= rs->lim.max_open)
-		open_end(rs, rs->oldest, NULL, 0, false);
-	if (rs->spares && room == RECORDS_LINE_ROOM) {
+		open_end(rs, rs->oldest, false);
+	if (rs->spares && room == RECORDS_KEY_ROOM) {
 		e = rs->spares;
 		rs->spares = e->hnext;
 		rs->nspares--;
@@ -478,14 +459,8 @@ static struct open_event *open_add(struct records *rs, const char *prefix,
 			    "input: out of memory; a record dropped");
 		return NULL;
 	}
-	p = e->line;
-	memcpy(p, prefix, r->plen);
-	p += r->plen;
-	memcpy(p, EOE_HEAD, strlen(EOE_HEAD));
-	p += strlen(EOE_HEAD);
-	memcpy(p, r->stamp, r->slen);
-	memcpy(p + r->slen, EOE_TAIL, strlen(EOE_TAIL));
-	e->len = len;
+	memcpy(e->key, prefix, r->plen);
+	memcpy(e->key + r->plen, r->stamp, r->slen);
 	e->room = room;
 	e->plen = r->plen;
 	e->slen = r->slen;
@@ -535,7 +510,7 @@ static bool records_record(struct records *rs, char *line, size_t len,
 	 * comes first, finds no open event and is no news to auparse */
 	if (e) {
 		rs->st.ended++;
-		open_end(rs, e, line, len, true);
+		open_end(rs, e, true);
 		rs->at_end = true;
 	}
 	return false;
@@ -613,7 +588,7 @@ void records_finish(struct records *rs, size_t left)
 	rs->at_bol = true;
 	rs->skip = false;
 	while (rs->oldest)
-		open_end(rs, rs->oldest, NULL, 0, false);
+		open_end(rs, rs->oldest, false);
 	ended_flush(rs);
 }
 
