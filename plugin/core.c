@@ -1,5 +1,6 @@
-/* core.c - the pipeline: exec event -> process table -> rule -> alert -> sink */
+/* core.c - the pipeline: exec event, process table, rule, alert, sink */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -8,16 +9,20 @@
 #include "alert.h"
 #include "core.h"
 #include "exec_event.h"
-#include "input.h"
 #include "log.h"
 #include "proctable.h"
 #include "procfs.h"
 #include "rule.h"
 #include "sink.h"
+#include "util.h"
 
 #define MAX_ANCESTRY 64
 /* Candidates remembered to recognise the same exec event delivered again */
 #define CORE_RECENT 64
+/* Seconds between two sweeps of the process table */
+#define CORE_SWEEP_S 10
+#define MS_PER_S 1000
+#define US_PER_MS 1000
 
 /* What identifies one exec event: its process, time and serial. */
 struct exec_key {
@@ -25,6 +30,16 @@ struct exec_key {
 	int64_t sec;
 	uint32_t msec;
 	uint64_t serial;
+};
+
+/* What the core itself counts; the other counters are its modules'. */
+struct core_counts {
+	uint64_t execs_failed;	  /* execs whose syscall failed */
+	uint64_t candidates;	  /* successful dracut execs, each once */
+	uint64_t duplicates;	  /* candidates seen again: not decided again */
+	uint64_t excluded;	  /* candidates the rule excluded */
+	uint64_t excepted;	  /* candidates a local exception suppressed */
+	uint64_t parents_unknown; /* candidates without a parent executable */
 };
 
 struct core {
@@ -35,13 +50,12 @@ struct core {
 	struct rule *rule;
 	struct sink *sink;
 	struct alert_builder *ab;
-	char host[256];
-	struct exec_event_stats ev;
-	struct core_stats st;
+	char host[HOST_NAME_MAX + 1];
+	struct exec_event_stats ev; /* exec_event's counters */
+	struct core_counts n;
 	time_t last_sweep;
 	struct exec_key recent[CORE_RECENT]; /* the last candidates, a ring */
 	size_t nrecent, recent_next;
-	uint64_t duplicates; /* candidates seen again, not alerted again */
 };
 
 static void core_hostname(struct core *core)
@@ -63,10 +77,8 @@ struct core *core_create(const struct config *cfg, bool live)
 	core->cfg = cfg;
 	core->live = live;
 	core_hostname(core);
-	if (exec_event_init() < 0) {
-		log_err("libaudit knows no execve syscall for this machine");
-		goto fail;
-	}
+	if (exec_event_init() < 0)
+		goto fail; /* exec_event said why */
 	core->rule = rule_create(cfg->rule_version, cfg->exceptions,
 				 cfg->nexceptions);
 	if (!core->rule) {
@@ -150,7 +162,7 @@ static int64_t now_ms(void)
 	struct timeval tv;
 
 	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+	return (int64_t)tv.tv_sec * MS_PER_S + tv.tv_usec / US_PER_MS;
 }
 
 /* A successful dracut exec: find its parent, decide, alert. */
@@ -164,7 +176,7 @@ static void core_candidate(struct core *core, const struct image *img)
 	const char *json;
 	size_t len;
 
-	core->st.candidates++;
+	core->n.candidates++;
 	/* a full copy, valid until the next proctable_parent or insert */
 	parent = proctable_parent(core->table, img);
 	v = rule_eval(core->rule, img, parent, NULL, NULL);
@@ -172,15 +184,15 @@ static void core_candidate(struct core *core, const struct image *img)
 	case RULE_ALERT:
 		break;
 	case RULE_NO_PARENT:
-		core->st.parents_unknown++;
+		core->n.parents_unknown++;
 		log_debug("dracut pid %d: parent %d unknown", (int)img->pid,
 			  (int)img->ppid);
 		return;
 	case RULE_EXCLUDED:
-		core->st.excluded++;
+		core->n.excluded++;
 		return;
 	case RULE_EXCEPTED:
-		core->st.excepted++;
+		core->n.excepted++;
 		return;
 	case RULE_NOT_CANDIDATE:
 		return;
@@ -206,7 +218,6 @@ static void core_candidate(struct core *core, const struct image *img)
 		log_err("out of memory: alert for pid %d lost", (int)img->pid);
 		return;
 	}
-	core->st.alerts++;
 	sink_emit(core->sink, json, len);
 }
 
@@ -234,63 +245,58 @@ static bool core_seen(struct core *core, const struct image *img)
 	return false;
 }
 
-/* auparse's event-ready callback. */
-void core_auparse_cb(auparse_state_t *au, auparse_cb_event_t type,
-		     void *user_data)
+/* A usable exec event: decide a candidate, record a successful exec. */
+static void core_exec(struct core *core, const struct image *img)
 {
-	struct core *core = user_data;
+	if (!img->success) {
+		core->n.execs_failed++;
+		return;
+	}
+	if (rule_candidate(core->rule, img)) {
+		if (core_seen(core, img)) {
+			core->n.duplicates++;
+			log_debug("dracut pid %d: event %llu seen already",
+				  (int)img->pid,
+				  (unsigned long long)img->serial);
+		} else {
+			core_candidate(core, img);
+		}
+	}
+	if (proctable_exec(core->table, img) < 0)
+		log_err("out of memory recording pid %d", (int)img->pid);
+}
+
+/* Take one complete event. */
+void core_event(struct core *core, auparse_state_t *au)
+{
 	/* only the live plugin may name this host's uids from its passwd */
 	const struct exec_event_opts opts = {.local_names = core->live};
 	struct exec_event ev;
 
-	if (type != AUPARSE_CB_EVENT_READY)
+	/* a malformed exec event: exec_event counted and logged it */
+	if (exec_event_parse(au, &ev, &core->ev, &opts) < 0)
 		return;
-	core->st.events++;
-	if (exec_event_parse(au, &ev, &core->ev, &opts) < 0) {
-		core->st.parse_errors++;
-		return;
-	}
 	switch (ev.kind) {
 	case EXEC_EVENT_OTHER:
 		return;
 	case EXEC_EVENT_FORK:
-		core->st.forks++;
 		if (proctable_fork(core->table, ev.fork_parent, ev.fork_child,
 				   ev.sec, ev.msec, ev.serial) < 0)
 			log_err("out of memory recording a fork");
 		return;
 	case EXEC_EVENT_EXEC:
-		break;
+		core_exec(core, ev.image);
+		image_free(ev.image);
+		return;
 	}
-	core->st.execs++;
-	if (ev.image->flags & IMAGE_ARGS_TRUNCATED)
-		core->st.args_truncated++;
-	if (!ev.image->success) {
-		core->st.execs_failed++;
-	} else {
-		if (rule_candidate(core->rule, ev.image)) {
-			if (core_seen(core, ev.image)) {
-				core->duplicates++;
-				log_debug("dracut pid %d: event %llu seen "
-					  "already",
-					  (int)ev.image->pid,
-					  (unsigned long long)ev.image->serial);
-			} else {
-				core_candidate(core, ev.image);
-			}
-		}
-		if (proctable_exec(core->table, ev.image) < 0)
-			log_err("out of memory recording pid %d",
-				(int)ev.image->pid);
-	}
-	image_free(ev.image);
 }
 
-/* Periodic work: sink retries every call, a table sweep every 10 s. */
+/* Periodic work: sink retries every call, a table sweep every
+ * CORE_SWEEP_S. */
 void core_tick(struct core *core, time_t now)
 {
 	sink_tick(core->sink, now);
-	if (now - core->last_sweep >= 10) {
+	if (now - core->last_sweep >= CORE_SWEEP_S) {
 		proctable_sweep(core->table);
 		core->last_sweep = now;
 	}
@@ -302,15 +308,73 @@ void core_reopen(struct core *core)
 	sink_reopen(core->sink);
 }
 
-/* Counters, as the report and tests see them. */
-void core_stats(const struct core *core, struct core_stats *st)
+/* exec_event's counters: what the events held. A malformed exec event is
+ * no exec. */
+static int exec_counters(const struct exec_event_stats *ee,
+			 struct counters *tab)
+{
+	return COUNTERS_ADD(tab, {"execs", ee->execs - ee->malformed},
+			    {"forks", ee->forks},
+			    {"parse_errors", ee->malformed},
+			    {"args_truncated", ee->args_truncated});
+}
+
+/* The core's own: what became of the execs. Every alert goes to the sink,
+ * which counts it. */
+static int decision_counters(const struct core_counts *n, uint64_t alerts,
+			     struct counters *tab)
+{
+	return COUNTERS_ADD(tab, {"execs_failed", n->execs_failed},
+			    {"candidates", n->candidates},
+			    {"duplicates", n->duplicates}, {"alerts", alerts},
+			    {"excluded", n->excluded},
+			    {"excepted", n->excepted},
+			    {"parents_unknown", n->parents_unknown});
+}
+
+/* The sink's: the alerts at the outputs. */
+static int output_counters(const struct sink_stats *ss, struct counters *tab)
+{
+	return COUNTERS_ADD(tab, {"suppressed", ss->suppressed},
+			    {"written", ss->written}, {"dropped", ss->dropped},
+			    {"write_errors", ss->write_errors},
+			    {"queue_depth", ss->queued});
+}
+
+/* The process table's. */
+static int table_counters(const struct proctable_stats *pt,
+			  struct counters *tab)
+{
+	return COUNTERS_ADD(
+		tab, {"parents_stream", pt->parents_stream},
+		{"parents_proc", pt->parents_proc},
+		{"table_entries", pt->entries}, {"table_bytes", pt->bytes},
+		{"table_evicted", pt->evicted},
+		{"table_truncated", pt->truncated}, {"pid_reuse", pt->reused});
+}
+
+/* The pipeline's counters, each from the module that counts it. */
+int core_counters(const struct core *core, struct counters *tab)
+{
+	struct proctable_stats pt;
+	struct sink_stats ss;
+
+	proctable_stats(core->table, &pt);
+	sink_stats(core->sink, &ss);
+	if (exec_counters(&core->ev, tab) < 0 ||
+	    decision_counters(&core->n, ss.emitted, tab) < 0 ||
+	    output_counters(&ss, tab) < 0 || table_counters(&pt, tab) < 0)
+		return -1;
+	return 0;
+}
+
+/* Has an alert failed to reach an output? */
+bool core_alerts_lost(const struct core *core)
 {
 	struct sink_stats ss;
 
-	*st = core->st;
 	sink_stats(core->sink, &ss);
-	st->write_errors = ss.write_errors;
-	st->dropped = ss.dropped;
+	return ss.write_errors || ss.dropped;
 }
 
 static const char *yesno(bool b)
@@ -319,14 +383,10 @@ static const char *yesno(bool b)
 }
 
 /* Write the state report: version, config summary, counters. */
-void core_report(struct core *core, FILE *fp)
+void core_report(const struct core *core, const struct counters *tab, FILE *fp)
 {
 	const struct config *cfg = core->cfg;
-	struct proctable_stats pt;
-	struct sink_stats ss;
 
-	proctable_stats(core->table, &pt);
-	sink_stats(core->sink, &ss);
 	fprintf(fp, "audisp-dracut %s\n", PACKAGE_VERSION);
 	fprintf(fp, "mode = %s\n", core->live ? "plugin" : "replay");
 	fprintf(fp, "outputs =%s%s%s\n",
@@ -344,42 +404,5 @@ void core_report(struct core *core, FILE *fp)
 	fprintf(fp, "ancestry_depth = %u\n", cfg->ancestry_depth);
 	fprintf(fp, "rate_limit = %u per %u s\n", cfg->rate_limit_alerts,
 		cfg->rate_limit_interval);
-	fprintf(fp, "events = %llu\n", (unsigned long long)core->st.events);
-	fprintf(fp, "execs = %llu\n", (unsigned long long)core->st.execs);
-	fprintf(fp, "execs_failed = %llu\n",
-		(unsigned long long)core->st.execs_failed);
-	fprintf(fp, "forks = %llu\n", (unsigned long long)core->st.forks);
-	fprintf(fp, "parse_errors = %llu\n",
-		(unsigned long long)core->st.parse_errors);
-	fprintf(fp, "input_garbage = %llu\n",
-		(unsigned long long)input_garbage_lines());
-	fprintf(fp, "input_skipped_records = %llu\n",
-		(unsigned long long)input_skipped_records());
-	fprintf(fp, "args_truncated = %llu\n",
-		(unsigned long long)core->st.args_truncated);
-	fprintf(fp, "candidates = %llu\n",
-		(unsigned long long)core->st.candidates);
-	fprintf(fp, "duplicates = %llu\n",
-		(unsigned long long)core->duplicates);
-	fprintf(fp, "alerts = %llu\n", (unsigned long long)core->st.alerts);
-	fprintf(fp, "excluded = %llu\n", (unsigned long long)core->st.excluded);
-	fprintf(fp, "excepted = %llu\n", (unsigned long long)core->st.excepted);
-	fprintf(fp, "suppressed = %llu\n", (unsigned long long)ss.suppressed);
-	fprintf(fp, "written = %llu\n", (unsigned long long)ss.written);
-	fprintf(fp, "dropped = %llu\n", (unsigned long long)ss.dropped);
-	fprintf(fp, "write_errors = %llu\n",
-		(unsigned long long)ss.write_errors);
-	fprintf(fp, "queue_depth = %zu\n", ss.queued);
-	fprintf(fp, "parents_unknown = %llu\n",
-		(unsigned long long)core->st.parents_unknown);
-	fprintf(fp, "parents_stream = %llu\n",
-		(unsigned long long)pt.parents_stream);
-	fprintf(fp, "parents_proc = %llu\n",
-		(unsigned long long)pt.parents_proc);
-	fprintf(fp, "table_entries = %zu\n", pt.entries);
-	fprintf(fp, "table_bytes = %zu\n", pt.bytes);
-	fprintf(fp, "table_evicted = %llu\n", (unsigned long long)pt.evicted);
-	fprintf(fp, "table_truncated = %llu\n",
-		(unsigned long long)pt.truncated);
-	fprintf(fp, "pid_reuse = %llu\n", (unsigned long long)pt.reused);
+	counters_print(tab, fp);
 }

@@ -1,4 +1,4 @@
-/* input.c - the read loop: non-blocking reads into auparse, ageing, EOF */
+/* input.c - the read loop: audit records into auparse, complete events out */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "input.h"
-#include "log.h"
+#include "records.h"
+#include "util.h"
 
 #define INPUT_BUF (256 * 1024)
 /* A record longer than this is not audit text; it is fed in pieces and
@@ -21,18 +22,14 @@
 /*
  * Live mode: after a batch of reads that ended on a complete event, wait
  * this long before polling again, so that the records auditd writes one by
- * one meanwhile are read and parsed as one batch. A reader woken for every
- * record spends more on the wake-ups than on parsing (issue 7's live
- * benchmark: a bare copier costs 17% of auditd's CPU). Under load it bounds
- * the wake-ups to about 1000 / INPUT_BATCH_MS per second and adds at most
- * that much latency to an alert. It engages only under load (see
- * INPUT_BATCH_RATE): an exec on a quiet stream is read at once, so that a
- * /proc fallback reads the parent as close to the exec as it can.
+ * one meanwhile are read and parsed as one batch (the README's design notes
+ * say why). It bounds the wake-ups to about 1000 / INPUT_BATCH_MS a second
+ * and adds at most that much latency to an alert.
  */
 #define INPUT_BATCH_MS 10
-/* Batching engages only while events come at least this fast (per
- * second): below it the wake-ups cost nothing worth saving, and an alert
- * is not delayed at all. */
+/* Batching engages only while events end at least this fast (per second):
+ * an exec on a quiet stream is read at once, so that a /proc fallback reads
+ * the parent as close to the exec as it can. */
 #define INPUT_BATCH_RATE 200
 /* A wake-up that finds at least this much waiting is part of a flood: the
  * next one reads at once, without waiting for a batch. */
@@ -43,210 +40,77 @@
 /* At a stop request (SIGTERM), what is already in the pipe is still read
  * and processed, up to this much. */
 #define INPUT_STOP_DRAIN (16 * 1024 * 1024)
+/* How long the loop waits for input before it ticks (plugin mode). */
+#define INPUT_TICK_S 1
+#define NS_PER_MS 1000000L
+#define MS_PER_S 1000L
 
 struct input {
 	auparse_state_t *au;
+	struct records *rs;
+	const struct input_hooks *hooks;
+	struct input_stats *st;
+	bool live;
 	char *buf;
-	size_t len;  /* bytes held in buf */
-	bool at_bol; /* the next byte starts a line */
-	bool skip;   /* dropping a line that spans reads */
-	bool at_eoe; /* the last line fed to auparse was an EOE record */
-	bool eoe;    /* the stream has EOE records at all */
-	unsigned int rate_cur;	/* EOE records seen in second rate_sec */
+	size_t len;		/* bytes held in buf */
+	uint64_t ended;		/* events ended, as of the last read */
+	unsigned int rate_cur;	/* events ended in second rate_sec */
 	unsigned int rate_prev; /* and in the second before it */
 	time_t rate_sec;
 };
 
-static struct log_limit lim_garbage = LOG_LIMIT_INIT;
-static uint64_t garbage_lines;
-static uint64_t skipped_records;
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Skip one or more digits at *p. */
-static bool digits(const char **p, const char *end)
-{
-	const char *q = *p;
-
-	while (q < end && is_digit(*q))
-		q++;
-	if (q == *p)
-		return false;
-	*p = q;
-	return true;
-}
-
-static bool literal(const char **p, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if ((size_t)(end - *p) < n || memcmp(*p, lit, n) != 0)
-		return false;
-	*p += n;
-	return true;
-}
-
 /*
- * Does the line start as an audit record does,
- *   [node=NAME ]type=NAME msg=audit(SEC.MSEC:SERIAL):
- * ? Anything else (a truncated line, a stray byte, a log's own comments)
- * is dropped here: libauparse 3.0.9 leaks memory on some such lines. On
- * success *type and *tlen give the record's type name.
+ * A whole event: auparse gets it alone, and its flush ends it and hands it
+ * over at once. So auparse never holds two events: neither its own ends
+ * (by time, which lets a host whose clock runs ahead cut the others'
+ * events) nor its order (the oldest it holds first, which lets an unfinished
+ * event hold back every finished one) come into play.
  */
-static bool is_record(const char *p, size_t len, const char **type,
-		      size_t *tlen)
+static void input_emit(const char *text, size_t len, void *arg)
 {
-	const char *end = p + len;
+	struct input *in = arg;
 
-	if (literal(&p, end, "node=")) {
-		while (p < end && *p != ' ' && *p != '\n')
-			p++;
-		if (!literal(&p, end, " "))
-			return false;
-	}
-	if (!literal(&p, end, "type="))
-		return false;
-	if (p == end || *p == ' ')
-		return false;
-	*type = p;
-	while (p < end && *p != ' ' && *p != '\n')
-		p++;
-	*tlen = (size_t)(p - *type);
-	return literal(&p, end, " msg=audit(") && digits(&p, end) &&
-	       literal(&p, end, ".") && digits(&p, end) &&
-	       literal(&p, end, ":") && digits(&p, end) &&
-	       literal(&p, end, "):");
+	auparse_feed(in->au, text, len);
+	auparse_flush_feed(in->au);
 }
 
-/*
- * Is a record of this type one the plugin reads? An exec event is SYSCALL,
- * EXECVE, CWD and PATH records ended by EOE; a fork is a SYSCALL record.
- * Every other record (PROCTITLE and BPRM_FCAPS in each exec event, other
- * rules' events) is dropped before auparse, which would otherwise spend a
- * fifth of its time on the corpus splitting records nobody looks at.
- */
-static bool wanted_type(const char *t, size_t n)
+/* The records' counters into the caller's, and the events ended since the
+ * last call into the rate. */
+static void input_count(struct input *in)
 {
-	switch (n) {
-	case 3:
-		return memcmp(t, "CWD", 3) == 0 || memcmp(t, "EOE", 3) == 0;
-	case 4:
-		return memcmp(t, "PATH", 4) == 0;
-	case 6:
-		return memcmp(t, "EXECVE", 6) == 0;
-	case 7:
-		return memcmp(t, "SYSCALL", 7) == 0;
-	default:
-		return false;
-	}
+	const struct records_stats *rs = records_stats(in->rs);
+
+	in->st->garbage = rs->garbage;
+	in->st->skipped = rs->skipped;
+	in->st->unended = rs->unended;
+	in->rate_cur += (unsigned int)(rs->ended - in->ended);
+	in->ended = rs->ended;
 }
 
-/*
- * Does a CWD record hold one cwd= field? The kernel writes one, and
- * hex-encodes a path with a space in it, so " cwd=" can only start a field.
- * A record with two is corrupt, and libauparse 3.0.9 leaks a copy of the
- * value for each such record (found by the fuzzer): it is not fed.
- */
-static bool one_cwd(const char *p, size_t len)
+/* auparse's event-ready callback: count the event, hand it over. */
+static void input_event(auparse_state_t *au, auparse_cb_event_t type, void *arg)
 {
-	const char *hit = memmem(p, len, " cwd=", 5);
+	struct input *in = arg;
 
-	return hit && !memmem(hit + 5, len - (size_t)(hit + 5 - p), " cwd=", 5);
+	if (type != AUPARSE_CB_EVENT_READY)
+		return;
+	in->st->events++;
+	if (in->hooks && in->hooks->event)
+		in->hooks->event(au, in->hooks->arg);
 }
 
-/* Count and report a line dropped because it is not a usable record (why
- * says what it is). */
-static void input_garbage(const char *line, size_t len, const char *why)
+static int input_wake(struct input *in)
 {
-	int show = len > 40 ? 40 : (int)len;
-	int i;
-
-	garbage_lines++;
-	if (len && line[len - 1] == '\n')
-		show = --len > 40 ? 40 : (int)len;
-	for (i = 0; i < show; i++)
-		if ((unsigned char)line[i] < 0x20 ||
-		    (unsigned char)line[i] >= 0x7f)
-			break;
-	log_limited(&lim_garbage,
-		    "input line dropped, %s (%llu so far): '%.*s%s'", why,
-		    (unsigned long long)garbage_lines, i, line,
-		    i < (int)len ? "..." : "");
+	return in->hooks && in->hooks->wake && in->hooks->wake(in->hooks->arg);
 }
 
-/*
- * Feed the complete lines of buf[0..len) to auparse. Lines starting with
- * '#' are comments; other lines that are not audit records are counted and
- * dropped, and so are records of types the plugin does not read.
- * Contiguous runs of wanted lines are fed in one call. Returns how many
- * bytes were consumed; a trailing partial line is left for the next read
- * (unless it is longer than INPUT_MAX_LINE, which is fed, or dropped, in
- * pieces).
- */
-static size_t input_feed_lines(struct input *in, const char *buf, size_t len)
+static uint64_t monotonic_ms(void)
 {
-	size_t pos = 0, run = 0;
+	struct timespec ts;
 
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		const char *type = NULL;
-		size_t end, tlen = 0;
-
-		if (!nl && len - pos < INPUT_MAX_LINE)
-			break; /* wait for the rest of the line */
-		end = nl ? (size_t)(nl - buf) + 1 : len;
-		if (in->at_bol) {
-			bool rec = buf[pos] != '#' &&
-				   is_record(buf + pos, end - pos, &type,
-					     &tlen);
-
-			in->skip = !rec || !wanted_type(type, tlen);
-			if (!rec && buf[pos] != '#' &&
-			    !(end - pos == 1 && buf[pos] == '\n')) {
-				input_garbage(buf + pos, end - pos,
-					      "not an audit record");
-			} else if (rec && in->skip) {
-				skipped_records++;
-			} else if (rec && tlen == 3 &&
-				   memcmp(type, "CWD", 3) == 0 &&
-				   !one_cwd(buf + pos, end - pos)) {
-				in->skip = true;
-				input_garbage(buf + pos, end - pos,
-					      "a CWD record without exactly "
-					      "one cwd= field");
-			}
-		}
-		if (in->skip) {
-			if (pos > run)
-				auparse_feed(in->au, buf + run, pos - run);
-			run = end;
-		} else {
-			in->at_eoe = nl && in->at_bol && tlen == 3 &&
-				     memcmp(type, "EOE", 3) == 0;
-			in->eoe |= in->at_eoe;
-			in->rate_cur += in->at_eoe;
-		}
-		in->at_bol = nl != NULL;
-		pos = end;
-	}
-	if (pos > run)
-		auparse_feed(in->au, buf + run, pos - run);
-	return pos;
-}
-
-/* Lines dropped because they were not audit records. */
-uint64_t input_garbage_lines(void)
-{
-	return garbage_lines;
-}
-
-/* Records dropped because the plugin does not read their type. */
-uint64_t input_skipped_records(void)
-{
-	return skipped_records;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * MS_PER_S +
+	       (uint64_t)(ts.tv_nsec / NS_PER_MS);
 }
 
 /* Read what fd has now. Returns bytes read, 0 at EOF, -1 when it would
@@ -264,35 +128,34 @@ static ssize_t input_read(struct input *in, int fd)
 /*
  * Hold back every signal but those that report a fault of our own, saving
  * the mask to restore in *old. The loop takes signals only while it waits
- * in ppoll, so a handler's flag is always seen by the next hooks->poll: one
+ * in ppoll, so a handler's flag is always seen by the next hooks->wake: one
  * that came while events were being processed would otherwise be left for
  * the next wake-up, which in replay from an open pipe may never come.
  */
 static void input_hold_signals(sigset_t *old)
 {
-	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	static const int faults[] = {SIGSEGV, SIGBUS,  SIGFPE, SIGILL,
 				     SIGTRAP, SIGABRT, SIGSYS};
 	sigset_t set;
 	size_t i;
 
 	sigfillset(&set);
-	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(faults); i++)
 		sigdelset(&set, faults[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 /*
  * Read what fd holds now, up to max bytes (or INPUT_DRAIN_READS reads),
- * feeding auparse. Returns the bytes read; sets *eof at end of input or on
- * a read error (*rc = -1, logged). live: fd is non-blocking.
+ * into the records. Returns the bytes read; sets *eof at end of input or on
+ * a read error (*err = errno). live: fd is non-blocking.
  */
-static size_t input_drain(struct input *in, int fd, bool live, size_t max,
-			  bool *eof, int *rc)
+static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
+			  int *err)
 {
 	size_t total = 0;
 
-	for (int reads = 0; reads < INPUT_DRAIN_READS && total < max;
-	     reads++) {
+	for (int reads = 0; reads < INPUT_DRAIN_READS && total < max; reads++) {
 		ssize_t n = input_read(in, fd);
 		size_t used;
 
@@ -302,42 +165,32 @@ static size_t input_drain(struct input *in, int fd, bool live, size_t max,
 		}
 		if (n < 0) {
 			if (errno != EAGAIN) {
-				log_warn("read");
-				*rc = -1;
+				*err = errno;
 				*eof = true;
 			}
 			break;
 		}
 		total += (size_t)n;
 		in->len += (size_t)n;
-		used = input_feed_lines(in, in->buf, in->len);
+		used = records_take(in->rs, in->buf, in->len,
+				    in->live ? monotonic_ms() : 0);
+		input_count(in);
 		memmove(in->buf, in->buf + used, in->len - used);
 		in->len -= used;
-		if (!live)
+		if (!in->live)
 			break; /* a blocking fd: poll again */
 	}
 	return total;
 }
 
-/*
- * Hand auparse's completed events over after a batch of reads.
- *
- * Deliver an event ended by EOE now, not at the next record (auparse 3.0.9
- * holds it until the next feed, age or flush call). Ageing goes by the
- * events' own time, so when auditd runs behind it would cut the event
- * still arriving in two: age only when the data ends with an EOE, else an
- * empty feed hands over the completed events alone. A stream without EOE
- * records (audit.log through tail -F) has no better mark: it is aged after
- * every batch. Replay does not age, old events would be cut short, but it
- * hands over what is complete: its input may be a pipe that stays open
- * (tail -f).
- */
-static void input_deliver(struct input *in, bool live)
+/* Live mode: end the events that waited too long for their last record
+ * (each is handed over as it ends). */
+static void input_age(struct input *in)
 {
-	if (live && (in->at_eoe || !in->eoe))
-		auparse_feed_age_events(in->au);
-	else
-		auparse_feed(in->au, "", 0);
+	if (in->live) {
+		records_age(in->rs, monotonic_ms());
+		input_count(in);
+	}
 }
 
 /* Are events coming fast enough (as of now) for batching to pay? */
@@ -352,102 +205,139 @@ static bool input_under_load(struct input *in, time_t now)
 	       in->rate_cur >= INPUT_BATCH_RATE;
 }
 
-/* The read loop. */
-int input_run(int fd, bool live, struct core *core,
-	      const struct input_hooks *hooks)
+/* Set up in for fd. Returns 0, or -1 with errno set. */
+static int input_open(struct input *in, int fd)
 {
-	const struct timespec tick = {1, 0};
-	const struct timespec batch = {0, INPUT_BATCH_MS * 1000000L};
-	struct input in = {0};
-	time_t last_tick = 0;
-	sigset_t old;
-	int rc = 0;
-	bool eof = false, busy = false, stop = false;
+	const struct records_limits lim = {
+		.lost_after = in->live ? INPUT_LOST_MS : INPUT_LOST_RECORDS,
+		.by_count = !in->live,
+		.max_open = INPUT_OPEN_MAX,
+		.max_line = INPUT_MAX_LINE,
+	};
 
-	in.at_bol = true;
-	in.buf = malloc(INPUT_BUF);
-	in.au = auparse_init(AUSOURCE_FEED, NULL);
-	if (!in.buf || !in.au) {
-		log_err("cannot start auparse");
-		free(in.buf);
-		if (in.au)
-			auparse_destroy(in.au);
+	in->buf = malloc(INPUT_BUF);
+	in->rs = records_create(&lim, input_emit, in);
+	in->au = auparse_init(AUSOURCE_FEED, NULL);
+	if (!in->buf || !in->rs || !in->au) {
+		free(in->buf);
+		records_free(in->rs);
+		if (in->au)
+			auparse_destroy(in->au);
+		errno = ENOMEM;
 		return -1;
 	}
-	auparse_add_callback(in.au, core_auparse_cb, core, NULL);
-	if (live) {
+	auparse_add_callback(in->au, input_event, in, NULL);
+	if (in->live) {
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		/* best effort: stdin may be a file, or the limit lower */
 		(void)fcntl(fd, F_SETPIPE_SZ, INPUT_PIPE_BYTES);
 	}
-	input_hold_signals(&old);
+	return 0;
+}
+
+/* The end of the input: the events still open end, without their last
+ * record, and are handed over; then free it all. (auparse would drop a
+ * last line cut by the end without a word: the records count and log
+ * it.) */
+static void input_close(struct input *in)
+{
+	records_finish(in->rs, in->len);
+	input_count(in);
+	records_free(in->rs);
+	auparse_destroy(in->au);
+	free(in->buf);
+}
+
+/*
+ * One wake-up with data: drain what auditd wrote so it never blocks on us,
+ * but come back to signals and ticks every INPUT_DRAIN_READS reads under a
+ * steady flood; end the events lost. Then, live, let the next
+ * events gather into a batch (unless a flood is on). An event that starts
+ * on an idle stream is still read at once; signals end the wait early.
+ * Returns non-zero when hooks->wake asks to stop.
+ */
+static int input_batch(struct input *in, int fd, const sigset_t *old, bool *eof,
+		       int *err)
+{
+	const struct timespec batch = {0, INPUT_BATCH_MS * NS_PER_MS};
+	bool busy;
+
+	busy = input_drain(in, fd, SIZE_MAX, eof, err) >= INPUT_BUSY_BYTES;
+	input_age(in);
+	if (in->live && !busy && !*eof && records_at_end(in->rs) &&
+	    input_under_load(in, time(NULL))) {
+		ppoll(NULL, 0, &batch, old);
+		return input_wake(in);
+	}
+	return 0;
+}
+
+/* The loop: wait, read, hand over, tick. Returns 0, or -1 with errno. */
+static int input_loop(struct input *in, int fd, const sigset_t *old)
+{
+	const struct timespec tick = {INPUT_TICK_S, 0};
+	time_t last_tick = 0, now;
+	bool eof = false, stop = false;
+	int err = 0, r;
+
 	/* a flag set before the loop began: no signal will wake it */
-	if (hooks && hooks->poll && hooks->poll(hooks->arg))
-		eof = true;
-
-	while (!eof) {
+	stop = input_wake(in);
+	while (!eof && !stop) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		time_t now;
-		int r;
 
-		r = ppoll(&pfd, 1, live ? &tick : NULL, &old);
+		r = ppoll(&pfd, 1, in->live ? &tick : NULL, old);
 		if (r < 0 && errno != EINTR) {
-			log_warn("ppoll");
-			rc = -1;
+			err = errno;
 			break;
 		}
-		if (hooks && hooks->poll && hooks->poll(hooks->arg)) {
-			stop = true;
-			break;
-		}
-		if (r > 0) {
-			/* Drain what auditd wrote so it never blocks on us,
-			 * but come back to signals and ticks every
-			 * INPUT_DRAIN_READS reads under a steady flood. */
-			busy = input_drain(&in, fd, live, SIZE_MAX, &eof,
-					   &rc) >= INPUT_BUSY_BYTES;
-			input_deliver(&in, live);
-			/* Events done: let the next ones gather into a batch
-			 * (unless a flood is on). An event that starts on an
-			 * idle stream is still read at once; signals end the
-			 * wait early. */
-			if (live && !busy && !eof && in.at_eoe &&
-			    input_under_load(&in, time(NULL))) {
-				ppoll(NULL, 0, &batch, &old);
-				if (hooks && hooks->poll &&
-				    hooks->poll(hooks->arg)) {
-					stop = true;
-					break;
-				}
-			}
-		}
-		if (live) {
-			now = time(NULL);
-			if (now != last_tick) {
-				if (r == 0 && auparse_feed_has_data(in.au))
-					auparse_feed_age_events(in.au);
-				core_tick(core, now);
-				last_tick = now;
-			}
+		stop = input_wake(in);
+		if (!stop && r > 0)
+			stop = input_batch(in, fd, old, &eof, &err);
+		if (!stop && in->live && r == 0)
+			input_age(in);
+		now = time(NULL);
+		if (!stop && in->live && now != last_tick) {
+			if (in->hooks && in->hooks->tick)
+				in->hooks->tick(now, in->hooks->arg);
+			last_tick = now;
 		}
 	}
 	/* Asked to stop (auditd's SIGTERM): what auditd has already written
 	 * is still processed, so a restart misses nothing it was sent. */
-	if (stop && live && !eof)
-		input_drain(&in, fd, live, INPUT_STOP_DRAIN, &eof, &rc);
-	if (in.len && (in.at_bol || !in.skip)) {
-		/* A line cut by the end of the input: nothing says the record
-		 * is whole (auparse would drop it without a word). The rest of
-		 * a line already dropped is not counted twice. */
-		garbage_lines++;
-		log_limited(&lim_garbage,
-			    "input ends inside a line; its last %zu bytes "
-			    "dropped",
-			    in.len);
+	if (stop && in->live && !eof)
+		input_drain(in, fd, INPUT_STOP_DRAIN, &eof, &err);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* The read loop. */
+int input_run(int fd, bool live, const struct input_hooks *hooks,
+	      struct input_stats *st)
+{
+	struct input_stats local;
+	struct input *in;
+	sigset_t old;
+	int rc, saved;
+
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return -1;
+	in->hooks = hooks;
+	in->st = st;
+	in->live = live;
+	if (input_open(in, fd) < 0) {
+		free(in);
+		return -1;
 	}
-	auparse_flush_feed(in.au);
-	auparse_destroy(in.au);
-	free(in.buf);
+	input_hold_signals(&old);
+	rc = input_loop(in, fd, &old);
+	saved = errno;
+	input_close(in);
+	free(in);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
 	return rc;
 }

@@ -12,14 +12,19 @@
 
 #include "config.h"
 #include "core.h"
+#include "counters.h"
 #include "input.h"
 #include "log.h"
 #include "privs.h"
 #include "rule.h"
+#include "util.h"
 
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
 #endif
+/* What the plugin creates (alerts, state report) only root may read. */
+#define PLUGIN_UMASK 077
+#define REPORT_MODE 0600
 
 static volatile sig_atomic_t got_term, got_hup, got_usr1;
 static bool live;
@@ -37,6 +42,7 @@ struct state {
 	struct config cfg[2]; /* the running one and the one being loaded */
 	int cur;
 	struct core *core;
+	struct input_stats in; /* the read loop's, current while it runs */
 };
 
 static void usage(FILE *fp)
@@ -155,7 +161,8 @@ static void reload(struct state *st)
 
 	log_info("reloading configuration");
 	if (load_config(st->opts, &st->cfg[next]) < 0) {
-		log_err("new configuration is invalid; keeping the running one");
+		log_err("new configuration is invalid; keeping the running "
+			"one");
 	} else if (core_reconfigure(st->core, &st->cfg[next]) < 0) {
 		log_err("cannot apply the new configuration; keeping the "
 			"running one");
@@ -168,58 +175,100 @@ static void reload(struct state *st)
 	core_reopen(st->core);
 }
 
-/* SIGUSR1: write the state report to the state file, or to syslog. */
-static void report(struct state *st)
+/* The read loop's counters, by the names the report prints. */
+static int input_counters(const struct input_stats *in, struct counters *tab)
 {
-	const char *path = st->cfg[st->cur].state_file;
-	char *text = NULL, tmp[PATH_MAX];
-	size_t len = 0;
-	FILE *fp;
-	int fd;
+	return COUNTERS_ADD(tab, {"events", in->events},
+			    {"input_garbage", in->garbage},
+			    {"input_skipped_records", in->skipped},
+			    {"input_unended", in->unended});
+}
 
-	fp = open_memstream(&text, &len);
-	if (!fp)
-		return;
-	core_report(st->core, fp);
-	fclose(fp);
-	if (!path || strcmp(path, "syslog") == 0) {
-		char *line, *save = NULL;
+/* The state report as text (malloc'd, *len bytes): every counter as of
+ * now, the read loop's, then the pipeline's. Returns NULL with errno. */
+static char *report_text(const struct state *st, size_t *len)
+{
+	struct counters tab = {0};
+	char *text = NULL;
+	FILE *fp = NULL;
 
-		for (line = strtok_r(text, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			log_info("state: %s", line);
-		free(text);
-		return;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		goto out;
-	{
-		/* the directory, as under /run/audisp-dracut/ */
-		char dir[PATH_MAX], *slash;
-
-		snprintf(dir, sizeof(dir), "%s", path);
-		slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-				log_warn("cannot create %s", dir);
+	if (input_counters(&st->in, &tab) == 0 &&
+	    core_counters(st->core, &tab) == 0)
+		fp = open_memstream(&text, len);
+	if (fp) {
+		core_report(st->core, &tab, fp);
+		if (fclose(fp) != 0) {
+			free(text);
+			text = NULL;
 		}
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	counters_clear(&tab);
+	return text;
+}
+
+/* Write text to path whole: a temporary file renamed over it. */
+static void report_write(const char *path, const char *text, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		log_warnx("cannot write state report %s: name too long", path);
+		return;
+	}
+	/* the directory, as under /run/audisp-dracut/ */
+	if (mkdir_parent(path) < 0)
+		log_warn("cannot create the directory of %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, REPORT_MODE);
 	if (fd < 0) {
 		log_warn("cannot write state report %s", tmp);
-		goto out;
+		return;
 	}
 	if (write(fd, text, len) != (ssize_t)len || close(fd) < 0 ||
 	    rename(tmp, path) < 0) {
 		log_warn("cannot write state report %s", path);
 		unlink(tmp);
 	}
-out:
+}
+
+/* SIGUSR1: write the state report to the state file, or to syslog. */
+static void report(const struct state *st)
+{
+	const char *path = st->cfg[st->cur].state_file;
+	char *text, *line, *save = NULL;
+	size_t len = 0;
+
+	text = report_text(st, &len);
+	if (!text) {
+		log_warn("cannot build the state report");
+		return;
+	}
+	if (path && strcmp(path, "syslog") != 0) {
+		report_write(path, text, len);
+	} else {
+		for (line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			log_info("state: %s", line);
+	}
 	free(text);
 }
 
-/* Called by the read loop after every wake-up. */
+/* The read loop's hooks: events and ticks go to the core. */
+static void on_event(auparse_state_t *au, void *arg)
+{
+	struct state *st = arg;
+
+	core_event(st->core, au);
+}
+
+static void on_tick(time_t now, void *arg)
+{
+	struct state *st = arg;
+
+	core_tick(st->core, now);
+}
+
+/* After every wake-up: the signals' flags. */
 static int on_wake(void *arg)
 {
 	struct state *st = arg;
@@ -239,7 +288,8 @@ static int on_wake(void *arg)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_RULE_VERSION = 256, OPT_CHECK_CONFIG };
+	/* long options without a short one: past every char */
+	enum { OPT_RULE_VERSION = UCHAR_MAX + 1, OPT_CHECK_CONFIG };
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"replay", required_argument, NULL, 'r'},
@@ -270,9 +320,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_RULE_VERSION:
 			errno = 0;
 			v = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg ||
-			    v < 1 || v > INT_MAX ||
-			    !rule_version_known((int)v)) {
+			if (errno || *end || end == optarg || v < 1 ||
+			    v > INT_MAX || !rule_version_known((int)v)) {
 				fprintf(stderr,
 					"audisp-dracut: unknown rule version "
 					"'%s' (known: 1, 7)\n",
@@ -306,12 +355,61 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* The input named by opts: stdin, or the file to replay. Returns the
+ * descriptor, or -1 with the reason logged. */
+static int open_input(const struct opts *opts)
+{
+	int fd;
+
+	if (!opts->replay || strcmp(opts->replay, "-") == 0)
+		return STDIN_FILENO;
+	fd = open(opts->replay, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		log_warn("cannot open %s", opts->replay);
+	return fd;
+}
+
+/* Build the pipeline on the loaded configuration; in plugin mode, drop
+ * privileges and switch diagnostics to syslog. Returns 0, or -1 with the
+ * reason logged. */
+static int start(struct state *st)
+{
+	st->core = core_create(&st->cfg[st->cur], live);
+	if (!st->core)
+		return -1;
+	if (live) {
+		if (privs_drop() < 0)
+			return -1;
+		log_use_syslog(true);
+		log_info("started, rule version %d",
+			 st->cfg[st->cur].rule_version);
+	}
+	return 0;
+}
+
+/* Read fd through the pipeline until EOF or SIGTERM. Returns 0, or -1
+ * with the reason logged. */
+static int run(struct state *st, int fd)
+{
+	const struct input_hooks hooks = {on_event, on_tick, on_wake, st};
+
+	if (input_run(fd, live, &hooks, &st->in) < 0) {
+		log_warn("cannot read %s",
+			 fd == STDIN_FILENO ? "stdin" : st->opts->replay);
+		return -1;
+	}
+	/* A replay whose alerts did not all reach the output (a full disk,
+	 * a closed pipe) has failed, as the sink's messages said. */
+	if (!live && core_alerts_lost(st->core))
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts opts = {0};
 	struct state st = {0};
-	struct input_hooks hooks = {on_wake, &st};
-	int fd = STDIN_FILENO, rc;
+	int fd, rc;
 
 	log_open("audisp-dracut");
 	if (parse_opts(argc, argv, &opts) < 0)
@@ -328,48 +426,14 @@ int main(int argc, char **argv)
 		config_clear(&st.cfg[0]);
 		return 0;
 	}
-	if (opts.replay && strcmp(opts.replay, "-") != 0) {
-		fd = open(opts.replay, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			fprintf(stderr, "audisp-dracut: cannot open %s: %s\n",
-				opts.replay, strerror(errno));
-			config_clear(&st.cfg[0]);
-			return 1;
-		}
-	}
-	umask(077);
-	st.core = core_create(&st.cfg[0], live);
-	if (!st.core) {
-		config_clear(&st.cfg[0]);
-		return 1;
-	}
-	if (live) {
-		if (privs_drop() < 0) {
-			core_free(st.core);
-			config_clear(&st.cfg[0]);
-			return 1;
-		}
-		log_use_syslog(true);
-		log_info("started, rule version %d",
-			 st.cfg[st.cur].rule_version);
-	}
-
-	rc = input_run(fd, live, st.core, &hooks);
-
-	/* A replay whose alerts did not all reach the output (a full disk,
-	 * a closed pipe) has failed, as the sink's messages said. */
-	if (!live) {
-		struct core_stats cs;
-
-		core_stats(st.core, &cs);
-		if (cs.write_errors || cs.dropped)
-			rc = -1;
-	}
+	fd = open_input(&opts);
+	umask(PLUGIN_UMASK);
+	rc = fd < 0 || start(&st) < 0 ? -1 : run(&st, fd);
 	core_free(st.core);
 	config_clear(&st.cfg[st.cur]);
-	if (fd != STDIN_FILENO)
+	if (fd > STDIN_FILENO)
 		close(fd);
-	if (live)
+	if (live && rc == 0)
 		log_info("stopped");
 	return rc < 0 ? 1 : 0;
 }

@@ -125,13 +125,16 @@ check "plugin mode keeps an event that spans two reads whole" \
 # plugin mode on a stream that ends its events with neither EOE nor
 # PROCTITLE (an audit.log of a kernel before 3.17, through tail -F): with
 # records arriving every 0.3 s, never idle for a second, the events must
-# still be aged and the alert written while the input stays open.
+# still be handed over (a while after their first record) and the alert
+# written while the input stays open. The writer goes on until the alert is
+# there, or for 30 s.
 grep -v '^type=PROCTITLE' "$tmp/noeoe.log" > "$tmp/bare.log"
 {
 	cat "$tmp/bare.log"
-	for i in 1 2 3 4 5 6; do
+	for i in $(seq 100); do
 		sleep 0.3
-		echo "type=USER_CMD msg=audit(1700000002.00$i:200$i): pid=1 uid=0 msg='cmd=6C73 res=success'"
+		echo "type=USER_CMD msg=audit(1700000002.$(printf %03d "$i"):$((2000 + i))): pid=1 uid=0 msg='cmd=6C73 res=success'"
+		[ "$(wc -l < "$tmp/out8")" -ge 1 ] && break
 	done
 	wc -l < "$tmp/out8" > "$tmp/count8"
 } | "$PLUGIN" -c "$tmp/good.conf" -o - > "$tmp/out8"
@@ -217,6 +220,145 @@ PY
 		test "$rc" -eq 0
 else
 	skip_part "python3 not installed: SIGTERM while busy"
+fi
+
+# plugin mode on a fleet's collector: auditd hands over every host's
+# records with node=NAME and without EOE. Three hosts' events interleaved
+# record by record, with the same time and serial (real fleets collide),
+# and a fourth host whose clock runs an hour ahead: every dracut alert must
+# be written once that event's PROCTITLE is, before the next record is
+# written (a generous poll, never a time limit), whole (no event cut in
+# two), and no event may have been handed over without its last record
+# (input_unended in the state report). Then a dracut event whose PROCTITLE
+# never comes: it is still handed over, while the pipe stays open, and
+# counted; and a replay of the same stream gives the same alerts at EOF.
+if command -v python3 >/dev/null 2>&1; then
+	printf 'output = file\noutput_file = %s/fleet.json\nproc_fallback = no\nrate_limit_alerts = 0\nstate_file = %s/fleet.state\n' \
+		"$tmp" "$tmp" > "$tmp/fleet.conf"
+	chmod 600 "$tmp/fleet.conf"
+	python3 - "$PLUGIN" "$tmp" "$top_srcdir/tests/hostile" \
+		> "$tmp/fleet.out" 2>&1 <<'PY'
+import json, os, signal, subprocess, sys, time
+plugin, tmp, hostile = sys.argv[1:4]
+sys.path.insert(0, hostile)
+from gen import Gen  # noqa: E402
+
+T0, SERIAL0, WAIT = 1700000000, 5000, 30
+alerts_file = os.path.join(tmp, "fleet.json")
+state_file = os.path.join(tmp, "fleet.state")
+
+
+def interleave(events):
+    """The records of several events, one of each in turn."""
+    out = []
+    for i in range(max(len(e) for e in events)):
+        out += [e[i] for e in events if i < len(e)]
+    return out
+
+
+def alerts_by_pid():
+    try:
+        with open(alerts_file) as f:
+            docs = [json.loads(line) for line in f]
+    except FileNotFoundError:
+        return {}
+    return {d["process"]["pid"]: d for d in docs}
+
+
+def wait_alert(p, pid):
+    end = time.time() + WAIT
+    while time.time() < end and p.poll() is None:
+        if pid in alerts_by_pid():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def report(p):
+    if os.path.exists(state_file):
+        os.unlink(state_file)
+    p.send_signal(signal.SIGUSR1)
+    end = time.time() + WAIT
+    while time.time() < end and not os.path.exists(state_file):
+        time.sleep(0.02)
+    time.sleep(0.1)
+    with open(state_file) as f:
+        return dict(line.strip().split(" = ", 1) for line in f
+                    if " = " in line)
+
+
+# node -> (clock offset, first pid): the same stamps for all but "ahead"
+hosts = {"web-1": (0, 110000), "web-2": (0, 120000), "web-3": (0, 130000),
+         "ahead": (3600, 140000)}
+bash, dracut, want = [], [], {}
+for node, (shift, pid0) in hosts.items():
+    g = Gen(t0=T0 + shift, serial0=SERIAL0, pid0=pid0)
+    pb, pd = g.new_pid(), g.new_pid()
+    bash.append(g.bash(pb, node=node, eoe=False))
+    dracut.append(g.dracut(pd, pb, node, node=node, eoe=False))
+    want[pd] = node
+g = Gen(t0=T0 + 1, serial0=SERIAL0 + 100, pid0=150000)
+pb, pd_lost = g.new_pid(), g.new_pid()
+lost = g.bash(pb, eoe=False) + [
+    r for r in g.dracut(pd_lost, pb, "lost", eoe=False)
+    if " type=PROCTITLE " not in " " + r]
+stream = interleave(bash) + interleave(dracut) + lost
+with open(os.path.join(tmp, "fleet.log"), "w") as f:
+    f.write("\n".join(stream) + "\n")
+
+p = subprocess.Popen([plugin, "-c", os.path.join(tmp, "fleet.conf")],
+                     stdin=subprocess.PIPE)
+ok = True
+for line in interleave(bash) + interleave(dracut):
+    p.stdin.write((line + "\n").encode())
+    p.stdin.flush()
+    if "type=PROCTITLE" in line and "/usr/bin/dracut" in \
+            bytes.fromhex(line.rsplit("=", 1)[1]).decode():
+        node = line.split()[0][len("node="):]
+        pid = [k for k, v in want.items() if v == node][0]
+        if not wait_alert(p, pid):
+            print("no alert for %s after its PROCTITLE" % node)
+            ok = False
+            break
+got = alerts_by_pid()
+for pid, node in want.items():
+    a = got.get(pid)
+    if not ok or a is None:
+        ok = False
+        continue
+    if a["process"]["args"][-1] != node or \
+            a["process"]["executable"] != "/usr/bin/dracut" or \
+            a["process"]["parent"]["executable"] != "/usr/bin/bash":
+        print("%s: a cut or wrong alert: %s" % (node, a["process"]))
+        ok = False
+st = report(p) if ok else {}
+print("collector: alerts %d, input_unended %s" % (
+    len(got), st.get("input_unended")))
+ok = ok and len(got) == 4 and st.get("input_unended") == "0"
+if ok:
+    for line in lost:
+        p.stdin.write((line + "\n").encode())
+    p.stdin.flush()
+    seen = wait_alert(p, pd_lost)
+    st = report(p)
+    print("lost PROCTITLE: alert %s, input_unended %s" % (
+        "yes" if seen else "no", st.get("input_unended")))
+    ok = seen and st.get("input_unended") == "1"
+p.stdin.close()
+ok = p.wait(WAIT) == 0 and ok
+live = sorted(alerts_by_pid())
+r = subprocess.run([plugin, "-r", os.path.join(tmp, "fleet.log"), "-o", "-"],
+                   stdout=subprocess.PIPE, check=False)
+replay = sorted(json.loads(line)["process"]["pid"]
+                for line in r.stdout.decode().splitlines())
+print("replay: %s, plugin mode: %s" % (replay, live))
+sys.exit(0 if ok and r.returncode == 0 and replay == live else 1)
+PY
+	rc=$?
+	check "a collector's stream: each alert at its PROCTITLE, none cut ($(tr '\n' ';' < "$tmp/fleet.out"))" \
+		test "$rc" -eq 0
+else
+	skip_part "python3 not installed: a collector's stream"
 fi
 
 # SIGHUP is all or nothing: a new file that cannot be applied as a whole

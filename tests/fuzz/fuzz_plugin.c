@@ -10,9 +10,8 @@
  * picks the run, so that a given input always takes the same one: rule
  * version 1 with a small table (64 entries: eviction is reached) or rule
  * version 7 with exceptions, small images and a shallow ancestry; each in
- * replay mode or in plugin mode (events aged by their time as they come,
- * the core ticked), the latter without the /proc fallback so that the run
- * depends on the bytes alone.
+ * replay mode or in plugin mode (the core ticked), the latter without the
+ * /proc fallback so that the run depends on the bytes alone.
  *
  * Logging goes to stderr: run with -close_fd_mask=2 to keep it quiet.
  */
@@ -29,6 +28,7 @@
 
 #include "config.h"
 #include "core.h"
+#include "counters.h"
 #include "input.h"
 #include "log.h"
 
@@ -159,13 +159,36 @@ static uint64_t check_alerts(void)
 	return lines;
 }
 
+/* The read loop's hooks: events and ticks go to the core. */
+static void on_event(auparse_state_t *au, void *arg)
+{
+	core_event(arg, au);
+}
+
+static void on_tick(time_t now, void *arg)
+{
+	core_tick(arg, now);
+}
+
+/* The counter named name; every one the harness checks must be there. */
+static uint64_t counter(const struct counters *tab, const char *name)
+{
+	uint64_t v;
+
+	if (counters_get(tab, name, &v) < 0)
+		abort();
+	return v;
+}
+
 /* libFuzzer entry: replay the bytes and check the alerts. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct config *cfg = &cfgs[size % 4];
 	bool live = size % 4 >= 2;
-	struct core_stats st;
+	struct counters tab = {0};
+	struct input_stats in;
 	struct core *core;
+	uint64_t alerts;
 
 	if (ftruncate(in_fd, 0) < 0 || ftruncate(out_fd, 0) < 0 ||
 	    pwrite(in_fd, data, size, 0) != (ssize_t)size ||
@@ -174,25 +197,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	core = core_create(cfg, live);
 	if (!core)
 		abort();
-	if (input_run(in_fd, live, core, NULL) < 0)
+	{
+		const struct input_hooks hooks = {on_event, on_tick, NULL,
+						  core};
+
+		if (input_run(in_fd, live, &hooks, &in) < 0)
+			abort();
+	}
+	if (core_counters(core, &tab) < 0)
 		abort();
-	core_stats(core, &st);
 	core_free(core);
+	alerts = counter(&tab, "alerts");
 	/* every candidate has one fate, every alert was written whole */
-	if (st.alerts + st.excluded + st.excepted + st.parents_unknown >
-		    st.candidates ||
-	    st.write_errors || st.dropped || st.execs_failed > st.execs)
+	if (alerts + counter(&tab, "excluded") + counter(&tab, "excepted") +
+			    counter(&tab, "parents_unknown") >
+		    counter(&tab, "candidates") ||
+	    counter(&tab, "write_errors") || counter(&tab, "dropped") ||
+	    counter(&tab, "execs_failed") > counter(&tab, "execs"))
 		abort();
-	if (check_alerts() != st.alerts)
+	if (check_alerts() != alerts)
 		abort();
 	if (verbose)
 		fprintf(stderr,
 			"fuzz_plugin: %s, rule v%d: %llu events, %llu execs, "
 			"%llu candidates, %llu alerts\n",
 			live ? "plugin" : "replay", cfg->rule_version,
-			(unsigned long long)st.events,
-			(unsigned long long)st.execs,
-			(unsigned long long)st.candidates,
-			(unsigned long long)st.alerts);
+			(unsigned long long)in.events,
+			(unsigned long long)counter(&tab, "execs"),
+			(unsigned long long)counter(&tab, "candidates"),
+			(unsigned long long)alerts);
+	counters_clear(&tab);
 	return 0;
 }
