@@ -50,8 +50,9 @@ void records_free(struct records *rs);
  * last record comes, its PROCTITLE record (which the kernel writes last
  * before EOE) or its EOE record, whichever is first; both are dropped,
  * and a later one finds no event. The events that end go to emit
- * whole, those of one call in the order of their stamp (time, then
- * serial). now is the caller's clock when not by_count.
+ * whole, in the order they end: the kernel's, which is their serials'
+ * order within a boot (their time may step back). now is the caller's
+ * clock when not by_count.
  *
  * buf is written to: an event's records are moved together over the lines
  * dropped between them. Returns the bytes taken: a trailing partial line

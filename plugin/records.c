@@ -13,8 +13,6 @@
 #define RECORDS_SPARES 256
 /* Hash buckets of the open events (a power of two). */
 #define RECORDS_BUCKETS 1024
-/* The digits of a stamp are decimal. */
-#define DIGITS_BASE 10
 /* At most this much of a dropped line is quoted in the message. */
 #define GARBAGE_SHOWN 40
 /* FNV-1a, 32 bits; and Fibonacci hashing (2^64 / the golden ratio) to mix
@@ -30,11 +28,6 @@ enum rec_kind {
 	REC_READ,      /* SYSCALL, EXECVE, CWD, PATH: fed */
 	REC_PROCTITLE, /* the kernel's last record of an event: ends it */
 	REC_EOE,       /* the end-of-event record: ends it */
-};
-
-/* An event's time and serial, in the order auparse hands events over. */
-struct stamp {
-	uint64_t sec, msec, serial;
 };
 
 /* The header of one record: [node=NAME ]type=TYPE msg=audit(STAMP): */
@@ -54,7 +47,6 @@ struct open_event {
 	struct open_event *newer, *older; /* arrival order */
 	uint64_t born; /* rs->clock when its first record came */
 	uint32_t hash;
-	struct stamp when;
 	bool lost;	 /* out of memory: its records are dropped */
 	struct buf text; /* its records, copied out of earlier reads */
 	char *span;	 /* and those of this read, in the read buffer */
@@ -108,30 +100,6 @@ static bool digits(const char **p, const char *end)
 		return false;
 	*p = q;
 	return true;
-}
-
-/* The number the digits at *p make; *p moves past them and one more
- * byte. */
-static uint64_t number(const char **p)
-{
-	uint64_t v = 0;
-
-	/* past 2^64 it wraps: libauparse refuses such a stamp anyway */
-	for (; is_digit(**p); (*p)++)
-		v = v * DIGITS_BASE + (uint64_t)(**p - '0');
-	(*p)++;
-	return v;
-}
-
-/* The numbers of a stamp is_record found whole: SEC.MSEC:SERIAL. */
-static struct stamp stamp_of(const char *p)
-{
-	struct stamp t;
-
-	t.sec = number(&p);
-	t.msec = number(&p);
-	t.serial = number(&p);
-	return t;
 }
 
 static bool literal(const char **p, const char *end, const char *lit)
@@ -356,18 +324,7 @@ static void open_take(struct records *rs, struct open_event *e, char *p,
 	e->spanlen = n;
 }
 
-static int stamp_cmp(const struct stamp *a, const struct stamp *b)
-{
-	if (a->sec != b->sec)
-		return a->sec < b->sec ? -1 : 1;
-	if (a->msec != b->msec)
-		return a->msec < b->msec ? -1 : 1;
-	if (a->serial != b->serial)
-		return a->serial < b->serial ? -1 : 1;
-	return 0;
-}
-
-/* Hand the ended events to emit, oldest first. */
+/* Hand the ended events to emit, in the order they ended. */
 static void ended_flush(struct records *rs)
 {
 	size_t i;
@@ -382,7 +339,8 @@ static void ended_flush(struct records *rs)
 	rs->nended = 0;
 }
 
-/* Queue ended e to be fed, in the order of its stamp. */
+/* Queue ended e to be fed, in the order events end: the kernel's, which
+ * is its serials' within a boot (time may step back, DESIGN.md). */
 static void ended_add(struct records *rs, struct open_event *e)
 {
 	size_t i = rs->nended;
@@ -403,8 +361,6 @@ static void ended_add(struct records *rs, struct open_event *e)
 		rs->ended = v;
 		rs->endcap = cap;
 	}
-	for (; i > 0 && stamp_cmp(&rs->ended[i - 1]->when, &e->when) > 0; i--)
-		rs->ended[i] = rs->ended[i - 1];
 	rs->ended[i] = e;
 	rs->nended++;
 }
@@ -464,7 +420,6 @@ static struct open_event *open_add(struct records *rs, const char *prefix,
 	e->room = room;
 	e->plen = r->plen;
 	e->slen = r->slen;
-	e->when = stamp_of(r->stamp);
 	e->hash = hash;
 	e->born = rs->clock;
 	e->hnext = rs->bucket[hash % RECORDS_BUCKETS];

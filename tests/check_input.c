@@ -167,7 +167,7 @@ static const struct replay_case replay_cases[] = {
 	 SC("node=a ", T) EX("node=a ", T) SC("node=b ", H) EX("node=b ", H)
 		 CW("node=a ", T) PA("node=a ", T) CW("node=b ", H)
 			 PA("node=b ", H) PT("node=b ", H) PT("node=a ", T),
-	 {WHOLE("a", "7"), WHOLE("b", "7"), NULL},
+	 {WHOLE("b", "7"), WHOLE("a", "7"), NULL},
 	 {.events = 2, .skipped = 2}},
 	{"the same stamp with and without a node: two events",
 	 SC("", T) SC("node=a ", T) EX("", T) EX("node=a ", T) CW("", T)
