@@ -1,6 +1,9 @@
 /* input.c - the read loop: audit records into auparse, complete events out */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,6 +45,9 @@
 #define INPUT_STOP_DRAIN (16 * 1024 * 1024)
 /* How long the loop waits for input before it ticks (plugin mode). */
 #define INPUT_TICK_S 1
+/* An event this long (a dracut with 100,000 arguments) leaves large free
+ * buffers behind: after it, malloc gives free pages back to the system. */
+#define INPUT_TRIM_BYTES (256 * 1024)
 #define NS_PER_MS 1000000L
 #define MS_PER_S 1000L
 
@@ -72,6 +78,13 @@ static void input_emit(const char *text, size_t len, void *arg)
 
 	auparse_feed(in->au, text, len);
 	auparse_flush_feed(in->au);
+	/* the buffers a huge event grew (its text here and in auparse, its
+	 * arguments in exec_event) are free now: give the pages back, or
+	 * malloc keeps them for good (rare: a normal event is a few KiB) */
+#ifdef HAVE_MALLOC_TRIM
+	if (len >= INPUT_TRIM_BYTES)
+		malloc_trim(0);
+#endif
 }
 
 /* The records' counters into the caller's, and the events ended since the
