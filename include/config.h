@@ -27,12 +27,6 @@ enum output_type {
 /* config.outputs holds one bit per output type. */
 #define OUT_BIT(t) (1u << (t))
 
-/* Until core's report lists the outputs by output_name: its bits as it
- * names them. */
-#define OUTPUT_SYSLOG OUT_BIT(OUT_SYSLOG)
-#define OUTPUT_FILE OUT_BIT(OUT_FILE)
-#define OUTPUT_STDOUT OUT_BIT(OUT_STDOUT)
-
 /* The name of output type t as the output key, -o and the report write it
  * ("syslog", "file", "stdout"); NULL for a value that names no output. */
 const char *output_name(enum output_type t);
@@ -48,7 +42,7 @@ struct config {
 	 * daemon takes whole (rsyslog's maxMessageSize); 0: no limit */
 	size_t syslog_max_message;
 
-	int rule_version; /* 1 or 7 */
+	int rule_version; /* one rule_version_known() accepts */
 	struct rule_exception *exceptions;
 	size_t nexceptions;
 

@@ -67,8 +67,8 @@ int sink_reconfigure(struct sink *s, const struct config *cfg);
  */
 int sink_emit_doc(struct sink *s, const struct sink_doc *doc);
 
-/* sink_emit_doc without a shorter version (within NULL), for core until
- * it hands over the alert module's. */
+/* sink_emit_doc of an alert that has no shorter version (within NULL):
+ * an output with a size limit below len does not get it. */
 int sink_emit(struct sink *s, const char *json, size_t len);
 
 /* Periodic work: retry the queue, reopen a file renamed or deleted under

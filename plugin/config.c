@@ -397,8 +397,9 @@ static int parse_rule_version(const struct keyword *kw, const char *value,
 
 	if (parse_ull(value, 10, &n) < 0 || n > INT_MAX ||
 	    !rule_version_known((int)n)) {
-		snprintf(err, errlen, "%s: '%s' is not a known rule version",
-			 kw->name, value);
+		snprintf(err, errlen,
+			 "%s: '%s' is not a known rule version (known: %s)",
+			 kw->name, value, rule_versions_text());
 		return -1;
 	}
 	cfg->rule_version = (int)n;
@@ -507,7 +508,7 @@ int config_defaults(struct config *cfg)
 	for (i = 0; i < NKEYWORDS; i++)
 		set_default(&keywords[i], cfg);
 	cfg->outputs = OUT_BIT(OUT_SYSLOG);
-	cfg->rule_version = 1;
+	cfg->rule_version = RULE_VERSION_DEFAULT;
 	cfg->file_path = strdup(DEFAULT_FILE_PATH);
 	cfg->syslog_ident = strdup(DEFAULT_IDENT);
 	cfg->state_file = strdup(DEFAULT_STATE_FILE);

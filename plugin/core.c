@@ -24,6 +24,12 @@
 #define MS_PER_S 1000
 #define US_PER_MS 1000
 
+/* An alert being sent, for core_within. */
+struct core_fit {
+	struct core *core;
+	const struct alert_input *in;
+};
+
 /* What identifies one exec event: its process, time and serial. */
 struct exec_key {
 	pid_t pid;
@@ -165,6 +171,41 @@ static int64_t now_ms(void)
 	return (int64_t)tv.tv_sec * MS_PER_S + tv.tv_usec / US_PER_MS;
 }
 
+/* What an output with a size limit asks for: the alert being sent, built
+ * again within max bytes (the argument lists cut first, and flagged). */
+static const char *core_within(void *arg, size_t max, size_t *len)
+{
+	const struct core_fit *fit = arg;
+	enum alert_error err;
+	const char *json;
+
+	json = alert_builder_build_max(fit->core->ab, fit->in, max, len, &err);
+	if (!json && err == ALERT_ERR_NOMEM)
+		log_err("out of memory: a shorter alert for pid %d lost",
+			(int)fit->in->proc->pid);
+	return json;
+}
+
+/* Build in's alert whole and hand it to the sink, with the way to build it
+ * shorter for an output that takes less (syslog_max_message). */
+static void core_alert(struct core *core, const struct alert_input *in)
+{
+	struct core_fit fit = {core, in};
+	struct sink_doc doc = {NULL, 0, core_within, &fit};
+	enum alert_error err;
+
+	doc.text = alert_builder_build_max(core->ab, in, ALERT_MAX_BYTES,
+					   &doc.len, &err);
+	if (!doc.text) {
+		log_err("%s: alert for pid %d lost",
+			err == ALERT_ERR_NOMEM ? "out of memory"
+					       : "too long even cut",
+			(int)in->proc->pid);
+		return;
+	}
+	sink_emit_doc(core->sink, &doc);
+}
+
 /* A successful dracut exec: find its parent, decide, alert. */
 static void core_candidate(struct core *core, const struct image *img)
 {
@@ -173,8 +214,6 @@ static void core_candidate(struct core *core, const struct image *img)
 	const struct image *parent;
 	enum rule_verdict v;
 	size_t n = 0, depth;
-	const char *json;
-	size_t len;
 
 	core->n.candidates++;
 	/* a full copy, valid until the next proctable_parent or insert */
@@ -213,12 +252,7 @@ static void core_candidate(struct core *core, const struct image *img)
 	in.rule = rule_meta(core->rule);
 	in.host_name = core->host;
 	in.created_ms = now_ms();
-	json = alert_builder_build(core->ab, &in, &len);
-	if (!json) {
-		log_err("out of memory: alert for pid %d lost", (int)img->pid);
-		return;
-	}
-	sink_emit(core->sink, json, len);
+	core_alert(core, &in);
 }
 
 /*
@@ -338,6 +372,7 @@ static int output_counters(const struct sink_stats *ss, struct counters *tab)
 	return COUNTERS_ADD(tab, {"suppressed", ss->suppressed},
 			    {"written", ss->written}, {"dropped", ss->dropped},
 			    {"write_errors", ss->write_errors},
+			    {"too_long", ss->too_long},
 			    {"queue_depth", ss->queued});
 }
 
@@ -374,7 +409,7 @@ bool core_alerts_lost(const struct core *core)
 	struct sink_stats ss;
 
 	sink_stats(core->sink, &ss);
-	return ss.write_errors || ss.dropped;
+	return ss.write_errors || ss.dropped || ss.too_long;
 }
 
 static const char *yesno(bool b)
@@ -386,14 +421,16 @@ static const char *yesno(bool b)
 void core_report(const struct core *core, const struct counters *tab, FILE *fp)
 {
 	const struct config *cfg = core->cfg;
+	enum output_type t;
 
 	fprintf(fp, "audisp-dracut %s\n", PACKAGE_VERSION);
 	fprintf(fp, "mode = %s\n", core->live ? "plugin" : "replay");
-	fprintf(fp, "outputs =%s%s%s\n",
-		cfg->outputs & OUTPUT_SYSLOG ? " syslog" : "",
-		cfg->outputs & OUTPUT_FILE ? " file" : "",
-		cfg->outputs & OUTPUT_STDOUT ? " stdout" : "");
-	if (cfg->outputs & OUTPUT_FILE)
+	fprintf(fp, "outputs =");
+	for (t = 0; t < OUT_TYPES; t++)
+		if (cfg->outputs & OUT_BIT(t))
+			fprintf(fp, " %s", output_name(t));
+	fprintf(fp, "\n");
+	if (cfg->outputs & OUT_BIT(OUT_FILE))
 		fprintf(fp, "output_file = %s\n", cfg->file_path);
 	fprintf(fp, "rule_version = %d\n", cfg->rule_version);
 	fprintf(fp, "exceptions = %zu\n", cfg->nexceptions);

@@ -55,12 +55,13 @@ static void usage(FILE *fp)
 		"plugin stream\n"
 		"  -o, --output SPEC     -, file:PATH or syslog "
 		"(comma-separated)\n"
-		"      --rule-version N  1 (the default) or 7\n"
+		"      --rule-version N  %s (default %d)\n"
 		"      --check-config    validate the configuration and exit\n"
 		"  -d, --debug           log debug messages\n"
 		"  -V, --version         print the version and exit\n"
 		"  -h, --help            print this help and exit\n",
-		CONFIG_DEFAULT_PATH);
+		CONFIG_DEFAULT_PATH, rule_versions_text(),
+		RULE_VERSION_DEFAULT);
 }
 
 /* SIGTERM: from auditd (our parent) only in plugin mode, as
@@ -324,8 +325,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			    v > INT_MAX || !rule_version_known((int)v)) {
 				fprintf(stderr,
 					"audisp-dracut: unknown rule version "
-					"'%s' (known: 1, 7)\n",
-					optarg);
+					"'%s' (known: %s)\n",
+					optarg, rule_versions_text());
 				return -1;
 			}
 			o->rule_version = (int)v;
