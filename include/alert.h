@@ -51,8 +51,9 @@ enum alert_error {
  * audisp_dracut.process.parent.args_truncated set, args_count and
  * command_line following the cut), then the ancestry, halved down to none,
  * then, as a last resort, every string cut to 1024 bytes (and listed in
- * audisp_dracut.truncated_fields). When even that is longer than max, there
- * is no alert: never a document cut anywhere else.
+ * audisp_dracut.truncated_fields), with the largest argument budget that
+ * then fits. When even that is longer than max, there is no alert: never a
+ * document cut anywhere else.
  */
 
 /*

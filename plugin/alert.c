@@ -714,6 +714,26 @@ static int cut_args(const struct alert_input *in, size_t budget,
 }
 
 /*
+ * The alert fits with every string cut to max_str and no argument: the cut
+ * strings may leave room for arguments after all. Build it again with the
+ * largest argument budget that fits (the smallest, which fits, last).
+ * Returns 0, or -1 on ENOMEM.
+ */
+static int regrow_args(struct alert_builder *ab, const struct alert_input *in,
+		       struct alert_input *cut, struct image **proc,
+		       struct image **parent, size_t max_str, size_t max)
+{
+	bool too_long = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(arg_budgets) && too_long; i++)
+		if (cut_args(in, arg_budgets[i], cut, proc, parent) < 0 ||
+		    build_doc(ab, cut, max_str, max, &too_long) < 0)
+			return -1;
+	return 0;
+}
+
+/*
  * Build the alert into ab->out within max bytes, cutting it step by step
  * (alert.h says in which order) until it fits. Returns 0, or -1 with *err
  * set.
@@ -739,6 +759,8 @@ static int build(struct alert_builder *ab, const struct alert_input *in,
 		if (ret == 0)
 			ret = build_doc(ab, &cut, max_str, max, &too_long);
 	}
+	if (ret == 0 && max_str && !too_long)
+		ret = regrow_args(ab, in, &cut, &proc, &parent, max_str, max);
 	image_free(proc);
 	image_free(parent);
 	if (ret < 0)

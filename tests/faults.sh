@@ -445,7 +445,10 @@ check "... and new alerts follow (108)" wait_for 10 has_lines "$A" 4
 stop_plugin
 check "EOF: the plugin exits 0 ($stop_rc)" test "$stop_rc" = 0
 
-# --- 3h. an alert syslog_max_message cannot hold, even cut
+# --- 3h. an alert syslog_max_message holds only with its strings cut: a
+# 3000-byte working directory, which no argument cut can shorten. The alert
+# module's last resort, as at its 192 KiB bound, cuts every string to 1024
+# bytes and lists them in audisp_dracut.truncated_fields.
 rm -rf "$tmp/out"
 mkdir -p "$tmp/out"
 sl_n=$(syslog_runs | wc -w)
@@ -460,13 +463,45 @@ pairs 110 1 >&3
 check "syslog_max_message 4096, a 3000-byte working directory: the file gets alerts 109-110" \
 	wait_for 10 has_lines "$A" 2
 check "... whole, in order" test "$(runs "$A")" = "109 110"
-check "... syslog gets 110 only" \
-	wait_for 10 test "$(syslog_runs | cut -d ' ' -f "$((sl_n + 1))-")" = 110
-check "... and nothing cut of 109" \
-	test "$(grep -c "^local3\.notice faults-test\[$pl_pid\]: " "$tmp/all.log")" -eq 1
-check "... the plugin says it dropped it" \
-	grep -q "faults-test\[$pl_pid\]: syslog: alert of [0-9]* bytes dropped" \
+check "... the file's 109 has the whole working directory" \
+	test "$(head -n 1 "$A" | jq -r .process.working_directory)" = "$deep"
+check "... syslog gets 109 and 110" \
+	wait_for 10 test "$(syslog_runs | cut -d ' ' -f "$((sl_n + 1))-")" = "109 110"
+sl109=$(sed -n "$((sl_n + 1))p" "$tmp/syslog.alerts")
+check "... 109 in syslog is one JSON document within 4096 bytes" \
+	test "$(printf '%s' "$sl109" | jq -c . | wc -l)" = 1 -a "${#sl109}" -lt 4096
+check "... its working directory cut to 1024 bytes and listed as cut" \
+	test "$(printf '%s' "$sl109" | jq -r '(.process.working_directory | length),
+		(.audisp_dracut.truncated_fields | index("process.working_directory") != null)' |
+		tr '\n' ' ')" = "1024 true "
+stop_plugin
+check "EOF: the plugin exits 0 ($stop_rc)" test "$stop_rc" = 0
+
+# --- 3i. an alert syslog_max_message cannot hold even cut: 2048 bytes, the
+# least it takes, leave less than the rule's own members (description,
+# threat, reason: about 1.8 KB, which no cut shortens) once the header's
+# room is kept. The file gets the alert whole, syslog nothing, never a
+# document cut in the middle, and the plugin says so.
+rm -rf "$tmp/out"
+mkdir -p "$tmp/out"
+sl_n=$(syslog_runs | wc -w)
+start_plugin "output = file,syslog" "output_file = $A" \
+	"syslog_ident = faults-test" "syslog_facility = local3" \
+	"syslog_priority = notice" "syslog_cee = no" \
+	"syslog_max_message = 2048" "rate_limit_alerts = 0" \
+	"proc_fallback = no"
+pairs 111 1 >&3
+pairs 112 1 >&3
+check "syslog_max_message 2048: the file gets alerts 111-112 whole" \
+	wait_for 10 has_lines "$A" 2
+check "... in order" test "$(runs "$A")" = "111 112"
+check "... the plugin says it dropped them from syslog" \
+	wait_for 10 grep -q "faults-test\[$pl_pid\]: syslog: alert of [0-9]* bytes dropped" \
 	"$tmp/all.log"
+check "... and syslog got no alert" \
+	test "$(syslog_runs | wc -w)" = "$sl_n"
+check "... nor any piece of one" \
+	test "$(grep -c "^local3\.notice faults-test\[$pl_pid\]: {" "$tmp/all.log")" -eq 0
 stop_plugin
 check "EOF: the plugin exits 0 ($stop_rc)" test "$stop_rc" = 0
 
