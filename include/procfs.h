@@ -21,10 +21,30 @@ void procfs_free(struct procfs *pfs);
  * the task after the script, and argv holds the interpreter then the
  * script). A script handed to an interpreter ("sh script", where comm is
  * "sh") is not: there the interpreter is what was executed, exactly as the
- * audit stream reports it, and args show the script. Returns NULL if the
- * process is gone or unreadable; the caller frees with image_free.
+ * audit stream reports it, and args show the script. Since a process can
+ * set its own argv and comm, the script is taken only when its file is a
+ * #! script naming the interpreter the process runs (its exe), looked up
+ * in the process's root; otherwise the executable is exe. A script the
+ * kernel ran through a descriptor (argv names /dev/fd/N/NAME or /dev/fd/N)
+ * is named by the path that descriptor holds while it is open. Returns
+ * NULL if the process is gone or unreadable; the caller frees with
+ * image_free.
  */
 struct image *procfs_read(struct procfs *pfs, pid_t pid);
+
+/*
+ * The path that descriptor fd of PID names now (readlink of
+ * /proc/PID/fd/N, without a " (deleted)" suffix): for an execveat(2)
+ * through a descriptor, the directory (or file) the records cannot name,
+ * read while the process lives. Returns a new string (the caller frees
+ * it), or NULL when the process or the descriptor is gone or unreadable,
+ * or when it names no path (a pipe, a socket, an anonymous inode). When
+ * start_ticks is not NULL it gets PID's start time, read through the same
+ * /proc/PID, so that the caller can check that PID is still the process
+ * that ran the exec (it started no later than the exec).
+ */
+char *procfs_fd_path(struct procfs *pfs, pid_t pid, int fd,
+		     uint64_t *start_ticks);
 
 /* Start time of PID in clock ticks after boot. Returns 0, or -1 if gone. */
 int procfs_start_ticks(struct procfs *pfs, pid_t pid, uint64_t *ticks);

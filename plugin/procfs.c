@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "procfs.h"
+#include "util.h"
 
 #define NSEC_PER_SEC 1000000000LL
 /* The longest cmdline read; longer ones are cut and marked truncated. */
@@ -24,6 +26,13 @@
 #define PROCFS_SCRIPT_ARGV_MAX 4
 /* comm holds at most TASK_COMM_LEN - 1 bytes. */
 #define PROCFS_COMM_LEN 15
+/* The kernel reads this much of a file for its #! line (BINPRM_BUF_SIZE). */
+#define PROCFS_SHEBANG_MAX 256
+/* The name the kernel gives a file it execs through descriptor N:
+ * /dev/fd/N, or /dev/fd/N/NAME for a name relative to a directory N. */
+#define PROCFS_DEVFD "/dev/fd/"
+/* Room for "fd/" and a descriptor number. */
+#define PROCFS_FDNAME_MAX 32
 
 struct procfs {
 	char *root;
@@ -464,9 +473,10 @@ static bool ends_with_component(const char *path, const char *tail)
  * since: find the file among its open descriptors (bash keeps its script
  * on fd 255, dash on fd 10 and up). rel is the cleaned relative path; a
  * descriptor whose target ends with it (or, for "../x", with its basename)
- * matches, the highest first. Returns a new string, or NULL.
+ * matches, the highest first. Returns a new string with *fdp set to that
+ * descriptor, or NULL.
  */
-static char *script_from_fds(int dfd, const char *rel)
+static char *script_from_fds(int dfd, const char *rel, long *fdp)
 {
 	const char *tail = rel;
 	char *best = NULL, *target;
@@ -504,39 +514,185 @@ static char *script_from_fds(int dfd, const char *rel)
 		}
 	}
 	closedir(d);
+	*fdp = bestfd;
 	return best;
 }
 
+/* The path descriptor fd of the process at dfd names, when it names one
+ * (not a pipe, socket or anonymous inode); a new string, or NULL. */
+static char *fd_target(int dfd, long fd)
+{
+	char name[PROCFS_FDNAME_MAX];
+	char *target;
+
+	if (fd < 0 ||
+	    snprintf(name, sizeof(name), "fd/%ld", fd) >= (int)sizeof(name))
+		return NULL;
+	target = readlink_dup(dfd, name);
+	if (target && target[0] != '/') {
+		free(target);
+		return NULL;
+	}
+	return target;
+}
+
 /*
- * Fill executable and interpreter from exe, argv, comm and cwd. For a
- * script given by a relative path, its open descriptor wins over the
- * current cwd, which need not be the cwd it was started from.
+ * arg as the kernel writes a file it ran through a descriptor N of the
+ * process: /dev/fd/N or /dev/fd/N/REST. Returns N with *rest pointing at
+ * REST ("" for none), or -1 for any other string.
+ */
+static long devfd_number(const char *arg, const char **rest)
+{
+	size_t pl = strlen(PROCFS_DEVFD), n;
+	unsigned long long v;
+	char num[PROCFS_FDNAME_MAX];
+
+	if (strncmp(arg, PROCFS_DEVFD, pl) != 0)
+		return -1;
+	n = strcspn(arg + pl, "/");
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, arg + pl, n);
+	num[n] = '\0';
+	if (parse_ull(num, 10, &v) < 0 || v > INT_MAX)
+		return -1;
+	*rest = arg[pl + n] ? arg + pl + n + 1 : "";
+	return (long)v;
+}
+
+/*
+ * Whether the file at atfd/name is a #! script whose interpreter, looked
+ * up in the process's root (rootfd), is the file the process runs (its
+ * exe): what the kernel's rewrite of argv implies, and what argv and comm,
+ * which any process can set, cannot fake.
+ */
+static bool runs_script(int dfd, int rootfd, int atfd, const char *name)
+{
+	char line[PROCFS_SHEBANG_MAX + 1], *interp;
+	struct stat st, se;
+	ssize_t n;
+	int fd;
+
+	fd = openat(atfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	n = read(fd, line, PROCFS_SHEBANG_MAX);
+	close(fd);
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return false;
+	line[n] = '\0';
+	interp = line + 2 + strspn(line + 2, " \t");
+	interp[strcspn(interp, " \t\n")] = '\0';
+	if (interp[0] != '/' || fstatat(dfd, "exe", &se, 0) != 0)
+		return false;
+	if (!interp[1] || fstatat(rootfd, interp + 1, &st, 0) != 0)
+		return false;
+	return st.st_dev == se.st_dev && st.st_ino == se.st_ino;
+}
+
+/*
+ * Whether the script at path passes runs_script: opened through the
+ * process's descriptor fd (and rest, a name in that directory) when fd >= 0,
+ * else in its root. A tree without PID/root (a fake /proc, whose files are
+ * not there) passes unchecked.
+ */
+static bool script_checks(int dfd, long fd, const char *rest, const char *path)
+{
+	char name[PROCFS_FDNAME_MAX];
+	int rootfd, atfd;
+	bool ok = false;
+
+	rootfd = openat(dfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return errno == ENOENT;
+	if (fd < 0) {
+		ok = path[0] == '/' && path[1] &&
+		     runs_script(dfd, rootfd, rootfd, path + 1);
+	} else if (snprintf(name, sizeof(name), "fd/%ld", fd) <
+		   (int)sizeof(name)) {
+		if (!*rest) {
+			ok = runs_script(dfd, rootfd, dfd, name);
+		} else {
+			atfd = openat(dfd, name,
+				      O_PATH | O_DIRECTORY | O_CLOEXEC);
+			ok = atfd >= 0 && runs_script(dfd, rootfd, atfd, rest);
+			if (atfd >= 0)
+				close(atfd);
+		}
+	}
+	close(rootfd);
+	return ok;
+}
+
+/*
+ * Where the script named by argv[si] is, made absolute: the file behind
+ * /dev/fd/N (the kernel's name for a script run through a descriptor), its
+ * open descriptor (for a relative name), or the name against the cwd
+ * (which need not be the one it was started from). Sets *out to a new
+ * string, or to NULL when that is no script the process runs (see
+ * runs_script). Returns 0, or -1 on ENOMEM.
+ */
+static int script_path(const struct image *img, int dfd, size_t si, char **out)
+{
+	const char *arg = img->args[si], *rest = "";
+	long fd = devfd_number(arg, &rest);
+	char *path, *rel, *dir;
+
+	*out = NULL;
+	if (fd >= 0) {
+		/* a descriptor closed since leaves nothing to check */
+		dir = fd_target(dfd, fd);
+		if (!dir)
+			return 0;
+		path = *rest ? image_clean_path(rest, dir) : strdup(dir);
+		free(dir);
+	} else if (arg[0] != '/') {
+		rel = image_clean_path(arg, NULL);
+		if (!rel)
+			return -1;
+		path = script_from_fds(dfd, rel, &fd);
+		free(rel);
+		if (!path)
+			path = image_clean_path(arg, img->cwd);
+	} else {
+		path = strdup(arg);
+	}
+	if (!path)
+		return -1;
+	if (script_checks(dfd, fd, rest, path))
+		*out = path;
+	else
+		free(path);
+	return 0;
+}
+
+/*
+ * Fill executable and interpreter from exe, argv, comm and cwd: the script
+ * of a #! exec (see script_path), else exe.
  */
 static int set_executable(struct image *img, int dfd)
 {
 	size_t si = script_index(img->args, img->argc, img->comm);
 	const char *interp;
-	char *rel, *found = NULL;
+	char *script = NULL;
 	int ret;
 
-	if (si) {
+	if (si && script_path(img, dfd, si, &script) < 0)
+		return -1;
+	if (script) {
 		interp = img->exe ? img->exe : img->args[0];
 		if (strchr(interp, '/'))
 			img->interpreter = image_clean_path(interp, img->cwd);
 		else
 			img->interpreter = strdup(interp);
-		if (!img->interpreter)
-			return -1;
-		if (img->args[si][0] != '/') {
-			rel = image_clean_path(img->args[si], NULL);
-			if (!rel)
-				return -1;
-			found = script_from_fds(dfd, rel);
-			free(rel);
-		}
-		ret = image_set_executable(img, found ? found : img->args[si],
-					   img->cwd);
-		free(found);
+		ret = img->interpreter
+			      ? image_set_executable(img, script, img->cwd)
+			      : -1;
+		free(script);
 		return ret;
 	}
 	if (img->exe)
@@ -614,8 +770,8 @@ struct image *procfs_read(struct procfs *pfs, pid_t pid)
 		char state;
 
 		if (stat_at(dfd, NULL, &again, &state) != 0 ||
-		    again != img->start_ticks || state == 'Z' ||
-		    state == 'X' || state == 'x')
+		    again != img->start_ticks || state == 'Z' || state == 'X' ||
+		    state == 'x')
 			goto fail;
 	}
 	close(dfd);
@@ -625,6 +781,26 @@ fail:
 	image_free(img);
 	close(dfd);
 	return NULL;
+}
+
+/* The path behind descriptor fd of pid (see procfs.h). */
+char *procfs_fd_path(struct procfs *pfs, pid_t pid, int fd,
+		     uint64_t *start_ticks)
+{
+	char *target = NULL;
+	uint64_t st;
+	int dfd;
+
+	dfd = open_pid(pfs, pid);
+	if (dfd < 0)
+		return NULL;
+	/* through the pinned directory: a reused pid fails, never answers */
+	if (stat_at(dfd, NULL, &st, NULL) == 0)
+		target = fd_target(dfd, fd);
+	close(dfd);
+	if (target && start_ticks)
+		*start_ticks = st;
+	return target;
 }
 
 /* Call fn for every numeric entry under root (see procfs.h). */

@@ -232,12 +232,13 @@ e2e_sleep()
 	return 0
 }
 
-# e2e_mark NAME: print a fresh marker, an argument that names one run
-E2E_SEQ=0
+# e2e_mark NAME: print a fresh marker, an argument that names one run.
+# Callers take it with $(...), a subshell, where a counter's increment is
+# lost: the time in microseconds tells two markers of one NAME apart.
 e2e_mark()
 {
-	E2E_SEQ=$((E2E_SEQ + 1))
-	printf 'E2EMARK-v%s-%s-%d-%d' "${E2E_V:-0}" "$1" "$E2E_SEQ" "$$"
+	printf 'E2EMARK-v%s-%s-%s-%d' "${E2E_V:-0}" "$1" \
+		"${EPOCHREALTIME/[.,]/}" "$$"
 }
 
 # jarr ARG...: the arguments as a JSON array of strings (jq 1.6 takes an

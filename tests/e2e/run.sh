@@ -103,6 +103,8 @@ mkdir -p "$B/alerts" "$B/s"
 . "$here/exclusions.sh"
 # shellcheck source=SCRIPTDIR/boundaries.sh
 . "$here/boundaries.sh"
+# shellcheck source=SCRIPTDIR/evasion.sh
+. "$here/evasion.sh"
 
 e2e_syslog_start
 
@@ -209,6 +211,7 @@ for E2E_V in ${E2E_VERSIONS:-1 7}; do
 		e2e_group_alerts "$E2E_V"
 		e2e_group_exclusions "$E2E_V"
 		e2e_group_boundaries "$E2E_V"
+		e2e_group_evasion "$E2E_V"
 		[ "$E2E_V" = 1 ] && e2e_syslog_check
 		e2e_stop_plugin "$E2E_V"
 	fi
