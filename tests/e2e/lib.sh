@@ -233,7 +233,8 @@ e2e_sleep()
 {
 	# shellcheck disable=SC2153 # E2E_BASE is in run.sh's environment
 	if [ -z "$E2E_SLEEP_FD" ]; then
-		mkfifo "$E2E_BASE/sleep.fifo"
+		# a subshell (a command substitution) may have made it already
+		[ -p "$E2E_BASE/sleep.fifo" ] || mkfifo "$E2E_BASE/sleep.fifo"
 		exec {E2E_SLEEP_FD}<>"$E2E_BASE/sleep.fifo"
 	fi
 	read -r -t "$1" -u "$E2E_SLEEP_FD" _ 2>/dev/null
