@@ -3,9 +3,8 @@
 #
 # Usage: bench/rates.sh [ROUNDS]   (default 3; `make bench` runs it)
 #
-# One private auditd (auditd -n -c DIR, log_format ENRICHED, the full rules
-# rules.d/40-audisp-dracut.rules) feeds three plugins at once, the same
-# stream to each: the built audisp-dracut, bench/copier (reads its stdin
+# One private auditd (auditd -n -c DIR, log_format ENRICHED) feeds three
+# plugins at once, the same stream to each: the built audisp-dracut, bench/copier (reads its stdin
 # into /dev/null: the cost of waking for auditd's writes and nothing more)
 # and laurel (when installed; bench/lib.sh's laurel_config). For each rate
 # of RATES (default "50 200 1000"), ROUNDS times, the rates taking turns:
@@ -13,14 +12,20 @@
 # 10), while DRACUT_RUNS (default 5) manual dracut runs (bash -c "dracut
 # --help MARK", which alerts) are spread over the same time.
 #
+# RULES=load (the default) audits the execs of the load's program and of
+# dracut only (the lean rules, and a path filter on /bin/true's file), so
+# that the plugins see the rate asked for even on a machine where other
+# programs exec; the dracut runs then find their parent in /proc.
+# RULES=full loads rules.d/40-audisp-dracut.rules instead: every exec on
+# the host, whatever its rate.
+#
 # CPU: for auditd and each plugin, the sum over its threads of
 # /proc/PID/task/TID/schedstat (the scheduler's runtime: user and system,
 # in ns), read before the load and after it, each time as soon as a
 # dracut run made for the purpose has alerted (the plugin has caught up;
 # the copier and laurel, which do less per event, are taken to have too);
-# divided by the execs the log holds from that window. The full rules
-# audit every program on the host, not only the load's: on a shared
-# machine the log's rate (printed) can be well above the load's. The
+# divided by the execs the log holds from that window (the table prints
+# their rate: under RULES=full it can be well above the load's). The
 # processes are auditd's children, not ours: no wait4/getrusage.
 #
 # Latency: for each dracut run, the alert's event.created (when the plugin
@@ -45,7 +50,7 @@
 # (auditctl -D), auditd stopped by its pid.
 #
 # Environment: top_srcdir, top_builddir, PLUGIN, COPIER, EXECLOAD, RATES,
-# DURATION, DRACUT_RUNS.
+# DURATION, DRACUT_RUNS, RULES.
 # shellcheck disable=SC2016 # col's arguments are awk expressions
 set -u
 
@@ -57,6 +62,7 @@ set -u
 : "${RATES:=50 200 1000}"
 : "${DURATION:=10}"
 : "${DRACUT_RUNS:=5}"
+: "${RULES:=load}"
 rounds=${1:-3}
 # issue 16's targets: the plugin's CPU as a ratio of the copier's and of
 # laurel's, below and from BATCH_RATE execs/s; alert latency in ms
@@ -115,8 +121,22 @@ bench_audit_lock rates
 
 PLUGINS="dracut copier"
 command -v laurel >/dev/null 2>&1 && PLUGINS="$PLUGINS laurel"
-cp "$top_srcdir/rules.d/40-audisp-dracut.rules" "$tmp/full.rules"
-chmod 0600 "$tmp/full.rules"
+case $RULES in
+load)
+	audit_rules_lean "$top_srcdir/rules.d/41-audisp-dracut-lean.rules" \
+		"$tmp/bench.rules"
+	printf -- '-a always,exit -F arch=b64 -S execve,execveat -F path=%s %s\n' \
+		"$(readlink -f /bin/true)" "-k audisp-dracut" >>"$tmp/bench.rules"
+	;;
+full)
+	cp "$top_srcdir/rules.d/40-audisp-dracut.rules" "$tmp/bench.rules"
+	chmod 0600 "$tmp/bench.rules"
+	;;
+*)
+	say "RULES must be load or full, not '$RULES'"
+	exit 1
+	;;
+esac
 dir=$tmp/audit
 log=$dir/audit.log
 write_auditd_conf "$dir" ENRICHED 10000 90000
@@ -137,7 +157,7 @@ for c in $PLUGINS; do
 		exit 1
 	fi
 done
-audit_load_rules "$tmp/full.rules" || { say "cannot load the rules"; exit 1; }
+audit_load_rules "$tmp/bench.rules" || { say "cannot load the rules"; exit 1; }
 BENCH_HZ=$(getconf CLK_TCK)
 
 # dracut_runs TAG N SECONDS: N manual dracut runs, one every SECONDS / (N +
@@ -229,7 +249,7 @@ for c in auditd $PLUGINS; do
 		-maxdepth 1 | grep -c .)"
 done
 say "rates $RATES execs/s for $DURATION s each, $DRACUT_RUNS dracut runs" \
-	"in each; $rounds rounds; pids: auditd ${PID[auditd]}$(for c in \
+	"in each; $rounds rounds; $RULES rules; pids: auditd ${PID[auditd]}$(for c in \
 	$PLUGINS; do printf ', %s %s' "$c" "${PID[$c]}"; done); threads:$threads"
 for ((r = 1; r <= rounds; r++)); do
 	for rate in $RATES; do
