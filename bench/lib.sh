@@ -175,15 +175,18 @@ bench_audit_lock() {
 
 # alert_sync FILE: run dracut by hand (bash -c, a fresh marker) and wait,
 # up to 20 s, until an alert naming the marker is in FILE, the plugin's
-# alert file: the plugin has then handled every event before it. Polls
-# with bash alone (forks, no exec: the audit rules log execs). Returns 1
-# if no alert comes.
+# alert file: the plugin has then handled every event before it. The bash
+# stays DRACUT_LINGER s (default 3) after dracut, so that a plugin running
+# behind still finds it in /proc under the lean rules. Polls with bash
+# alone (forks, no exec: the audit rules log execs). Returns 1 if no alert
+# comes.
 ALERT_SYNC_SEQ=0
 alert_sync() {
 	local i m
 	ALERT_SYNC_SEQ=$((ALERT_SYNC_SEQ + 1))
 	m=BENCHSYNC-$ALERT_SYNC_SEQ-$$
-	/usr/bin/bash -c "dracut --help $m >/dev/null; true" 9>&-
+	/usr/bin/bash -c "dracut --help $m >/dev/null; sleep ${DRACUT_LINGER:-3}
+		true" 9>&- &
 	for ((i = 0; i < 1000; i++)); do
 		[[ -f $1 && $(<"$1") == *"$m"* ]] && return 0
 		e2e_sleep 0.02
