@@ -74,17 +74,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-exec 9>"$AUDIT_LOCK"
-if ! flock -n 9; then
-	say "waiting for $AUDIT_LOCK"
-	flock -w 1800 9 || { say "cannot take $AUDIT_LOCK"; exit 1; }
-fi
-# under the lock, any audit daemon is someone else's: leave it alone
-if why=$(audit_skip_reason) || pgrep -x auditd >/dev/null; then
-	say "skipped: ${why:-an auditd is running: $(pgrep -a -x auditd)}"
-	say "(stop it first; this benchmark needs the audit socket to itself)"
-	exit 77
-fi
+bench_audit_lock live
 
 printf '%s\n' \
 	'-a always,exit -F arch=b64 -S execve,execveat -k exec' \
@@ -94,69 +84,6 @@ printf '%s\n' \
 configs="none copier"
 command -v laurel >/dev/null 2>&1 && configs="$configs laurel"
 configs="$configs dracut"
-
-# ticks PID: utime + stime of PID in clock ticks (builtins only: no exec)
-ticks() {
-	local line
-	read -r line <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
-	line=${line##*) }
-	# shellcheck disable=SC2086 # split into fields on purpose
-	set -- $line
-	echo $((${12} + ${13}))
-}
-
-# wait_idle PID: wait until PID has used no CPU for 300 ms (at most 20 s)
-wait_idle() {
-	local last now i
-	last=$(ticks "$1")
-	for ((i = 0; i < 66; i++)); do
-		e2e_sleep 0.3
-		now=$(ticks "$1")
-		[ "$now" = "$last" ] && return 0
-		last=$now
-	done
-	return 1
-}
-
-# plugin_entry CONFIG DIR: write DIR/plugins/CONFIG.conf, the plugins.d
-# entry (and what it needs) of CONFIG; nothing for "none"
-plugin_entry() {
-	local c=$1 dir=$2 path args
-	case $c in
-	none)
-		return 0
-		;;
-	copier)
-		path=$COPIER
-		args=/dev/null
-		;;
-	laurel)
-		path=$(command -v laurel)
-		args="--config $dir/laurel.toml"
-		laurel_config "$dir/laurel" root "$dir/laurel.toml" >/dev/null
-		;;
-	dracut)
-		path=$PLUGIN
-		args="-c $dir/dracut.conf"
-		cat >"$dir/dracut.conf" <<EOF
-output = file
-output_file = $dir/alerts.json
-rate_limit_alerts = 0
-state_file = $dir/state
-EOF
-		chmod 0600 "$dir/dracut.conf"
-		;;
-	esac
-	cat >"$dir/plugins/$c.conf" <<EOF
-active = yes
-direction = out
-path = $path
-args = $args
-type = always
-format = string
-EOF
-	chmod 0640 "$dir/plugins/$c.conf"
-}
 
 # count_execs LOG [PPID]: execve/execveat SYSCALL records of the rules (of
 # children of PPID when given) in auditd's log

@@ -154,6 +154,7 @@ cat >"$tmp/files" <<'EOF'
 /etc/audit/plugins.d/audisp-dracut.conf 640
 /etc/audit/audisp-dracut.conf 640
 /etc/audit/rules.d/40-audisp-dracut.rules 640
+/etc/audit/rules.d/41-audisp-dracut-lean.rules 640
 /etc/logrotate.d/audisp-dracut 644
 /usr/share/man/man8/audisp-dracut.8.gz 644
 /usr/share/man/man5/audisp-dracut.conf.5.gz 644
@@ -180,7 +181,8 @@ done <"$tmp/files"
 conffiles=$(dpkg-query -W -f='${Conffiles}\n' $PKG | awk 'NF {print $1}' |
 	LC_ALL=C sort | tr '\n' ' ')
 want="/etc/audit/audisp-dracut.conf /etc/audit/plugins.d/audisp-dracut.conf \
-/etc/audit/rules.d/40-audisp-dracut.rules /etc/logrotate.d/audisp-dracut "
+/etc/audit/rules.d/40-audisp-dracut.rules \
+/etc/audit/rules.d/41-audisp-dracut-lean.rules /etc/logrotate.d/audisp-dracut "
 if [ "$conffiles" = "$want" ]; then
 	ok "conffiles: $conffiles"
 else
@@ -357,6 +359,7 @@ for path in /usr/sbin/audisp-dracut /usr/share/man/man8/audisp-dracut.8.gz \
 done
 for path in /etc/audit/plugins.d/audisp-dracut.conf \
 	/etc/audit/audisp-dracut.conf /etc/audit/rules.d/40-audisp-dracut.rules \
+	/etc/audit/rules.d/41-audisp-dracut-lean.rules \
 	/etc/logrotate.d/audisp-dracut; do
 	if [ -f "$path" ]; then
 		ok "conffile kept by dpkg -r: $path"
@@ -379,6 +382,7 @@ case "$(status_of $PKG)" in
 esac
 for path in /etc/audit/plugins.d/audisp-dracut.conf \
 	/etc/audit/audisp-dracut.conf /etc/audit/rules.d/40-audisp-dracut.rules \
+	/etc/audit/rules.d/41-audisp-dracut-lean.rules \
 	/etc/logrotate.d/audisp-dracut /var/log/audisp-dracut \
 	/usr/share/doc/audisp-dracut; do
 	if [ -e "$path" ]; then

@@ -7,10 +7,14 @@
 #     binary; `make uninstall DESTDIR=tmp` removes every one of them.
 #  2. mandoc -T lint (and groff -ww when present) finds nothing in the man
 #     pages.
-#  3. rules.d/40-audisp-dracut.rules goes through a private copy of
-#     augenrules (so the host's /etc/audit is never touched).
+#  3. rules.d/ goes through a private copy of augenrules (so the host's
+#     /etc/audit is never touched): as shipped it merges the full rules
+#     alone (the lean file's rules are commented out); switched to the lean
+#     rules as 41-audisp-dracut-lean.rules says, it merges those alone.
 #  4. As root with kernel audit available: the rules file (and its optional
-#     fork rules, uncommented) loads with auditctl -R, under the project's
+#     fork rules, uncommented) loads with auditctl -R, and so do the lean
+#     rules, turned on, both where they name the host's directories and
+#     where they name directories that hold no dracut, under the project's
 #     audit lock; the host's rules are saved first and restored after.
 #     Set AUDISP_DRACUT_NO_KERNEL_AUDIT=1 to skip this part (package builds),
 #     AUDISP_DRACUT_AUDIT_LOCKED=1 when the caller holds the lock already.
@@ -24,6 +28,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 LOCK=/tmp/audisp-dracut-audit.lock
 RULES=$top_srcdir/rules.d/40-audisp-dracut.rules
+LEAN=$top_srcdir/rules.d/41-audisp-dracut-lean.rules
 
 command -v make >/dev/null 2>&1 || skip "make not found"
 
@@ -87,6 +92,7 @@ $sbindir/audisp-dracut 755
 $plugin_conf 640
 $sysconfdir/audit/audisp-dracut.conf 640
 $sysconfdir/audit/rules.d/40-audisp-dracut.rules 640|644
+$sysconfdir/audit/rules.d/41-audisp-dracut-lean.rules 640|644
 $sysconfdir/logrotate.d/audisp-dracut 644
 $mandir/man8/audisp-dracut.8 644
 $mandir/man5/audisp-dracut.conf.5 644
@@ -222,6 +228,15 @@ chmod 0600 "$tmp/fork.rules"
 if cmp -s "$RULES" "$tmp/fork.rules"; then
 	fail "no optional (commented) rules found in ${RULES##*/}"
 fi
+# The lean rules, turned on as the file's comments say, and as auditctl -l
+# prints them: dracut's four paths, for 64-bit and for 32-bit programs.
+sed 's/^#-a /-a /' "$LEAN" >"$tmp/lean.rules"
+chmod 0600 "$tmp/lean.rules"
+for arch in b64 b32; do
+	for p in /usr/bin/dracut /usr/sbin/dracut /bin/dracut /sbin/dracut; do
+		echo "-a always,exit -F arch=$arch -S execve,execveat -F path=$p -F key=audisp-dracut"
+	done
+done >"$tmp/lean.expected"
 
 # augenrules on a private copy: its rules.d and audit.rules paths are fixed
 # in the script, so they are rewritten to point into $tmp.
@@ -232,7 +247,7 @@ if [ -z "$augenrules" ]; then
 	skip_part "augenrules not found"
 else
 	mkdir -p "$tmp/rules.d"
-	cp "$RULES" "$tmp/rules.d/"
+	cp "$RULES" "$LEAN" "$tmp/rules.d/"
 	sed -e "s|^DestinationFile=.*|DestinationFile=$tmp/audit.rules|" \
 		-e "s|^SourceRulesDir=.*|SourceRulesDir=$tmp/rules.d|" \
 		-e 's|^\([[:space:]]*\)/sbin/auditctl |\1false |' \
@@ -250,7 +265,8 @@ else
 			fail "augenrules --check"
 		fi
 		# a real merge writes both rules, in order, and nothing else but
-		# its header comment and the blank -D/-b/-f/-e slots
+		# its header comment and the blank -D/-b/-f/-e slots: the lean
+		# file, as shipped, adds nothing
 		cat >"$tmp/merged.expected" <<'EOF'
 -a always,exit -F arch=b64 -S execve,execveat -k audisp-dracut
 -a always,exit -F arch=b32 -S execve,execveat -k audisp-dracut
@@ -263,10 +279,56 @@ EOF
 			sed 's/^/  | /' "$tmp/augenrules.log" "$tmp/audit.rules"
 			fail "augenrules merge"
 		fi
+		# the switch to the lean rules that 41-audisp-dracut-lean.rules
+		# describes: the full rules commented out, the lean ones on
+		(cd "$tmp/rules.d" &&
+			sed -i 's/^-a /#-a /' 40-audisp-dracut.rules &&
+			sed -i 's/^#-a /-a /' 41-audisp-dracut-lean.rules)
+		sed 's/ -F key=/ -k /' "$tmp/lean.expected" >"$tmp/merged.expected"
+		if sh "$tmp/augenrules" >"$tmp/augenrules.log" 2>&1 &&
+			grep -v -e '^#' -e '^$' "$tmp/audit.rules" >"$tmp/merged" &&
+			cmp -s "$tmp/merged" "$tmp/merged.expected"; then
+			ok "augenrules merges the lean rules alone after the switch"
+		else
+			sed 's/^/  | /' "$tmp/augenrules.log" "$tmp/audit.rules"
+			fail "augenrules merge after the switch to the lean rules"
+		fi
 	else
 		skip_part "augenrules has an unexpected layout; not checked"
 	fi
 fi
+
+# lean_load: the lean rules load with auditctl -R where they name the
+# host's directories (whether or not dracut is there), and where they name
+# directories that exist but hold no dracut at all (a host without it)
+lean_load() {
+	auditctl -D >/dev/null
+	if auditctl -R "$tmp/lean.rules" >"$tmp/load.log" 2>&1 &&
+		auditctl -l >"$tmp/loaded" 2>&1 &&
+		cmp -s "$tmp/loaded" "$tmp/lean.expected"; then
+		ok "auditctl -R the lean rules (dracut here:$(
+			for d in /usr/bin /usr/sbin /bin /sbin; do
+				[ -e "$d/dracut" ] && printf ' %s' "$d/dracut"
+			done))"
+	else
+		sed 's/^/  | /' "$tmp/load.log" "$tmp/loaded"
+		fail "auditctl -R the lean rules"
+	fi
+	auditctl -D >/dev/null
+	mkdir -p "$tmp/nodracut/usr/bin" "$tmp/nodracut/usr/sbin" \
+		"$tmp/nodracut/bin" "$tmp/nodracut/sbin"
+	sed "s| -F path=/| -F path=$tmp/nodracut/|" "$tmp/lean.rules" \
+		>"$tmp/nodracut.rules"
+	chmod 0600 "$tmp/nodracut.rules"
+	if auditctl -R "$tmp/nodracut.rules" >"$tmp/load.log" 2>&1 &&
+		[ "$(auditctl -l | grep -c " -F path=$tmp/nodracut/")" -eq 8 ]; then
+		ok "auditctl -R the lean rules where no dracut is installed"
+	else
+		sed 's/^/  | /' "$tmp/load.log"
+		fail "auditctl -R the lean rules where no dracut is installed"
+	fi
+	auditctl -D >/dev/null
+}
 
 # auditctl -R on the kernel, under the lock
 if [ "${AUDISP_DRACUT_NO_KERNEL_AUDIT:-0}" = 1 ]; then
@@ -317,6 +379,7 @@ else
 				sed 's/^/  | /' "$tmp/load.log" "$tmp/loaded"
 				fail "auditctl -R with the optional fork rules"
 			fi
+			lean_load
 			restore_rules
 			auditctl -l >"$tmp/after" 2>&1
 			if cmp -s "$tmp/after" "$tmp/saved.rules"; then

@@ -145,6 +145,14 @@ audit_rules_with_fork()
 	    -e 's/^#\(-a always,exit.*-S fork,vfork,clone\)/\1/' "$1" >"$2"
 }
 
+# audit_rules_lean SRC DEST: copy the lean rules file SRC
+# (41-audisp-dracut-lean.rules, shipped with every rule commented out) to
+# DEST with its rules turned on, as its comments tell an administrator to.
+audit_rules_lean()
+{
+	sed -e 's/^#-a /-a /' "$1" >"$2" && chmod 0600 "$2"
+}
+
 # audit_stop: delete the rules, stop the daemon by its pid (SIGTERM, then
 # SIGKILL after 10 s) and wait for it, and restore the enabled flag.
 audit_stop()
@@ -225,7 +233,8 @@ e2e_sleep()
 {
 	# shellcheck disable=SC2153 # E2E_BASE is in run.sh's environment
 	if [ -z "$E2E_SLEEP_FD" ]; then
-		mkfifo "$E2E_BASE/sleep.fifo"
+		# a subshell (a command substitution) may have made it already
+		[ -p "$E2E_BASE/sleep.fifo" ] || mkfifo "$E2E_BASE/sleep.fifo"
 		exec {E2E_SLEEP_FD}<>"$E2E_BASE/sleep.fifo"
 	fi
 	read -r -t "$1" -u "$E2E_SLEEP_FD" _ 2>/dev/null

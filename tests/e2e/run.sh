@@ -8,7 +8,12 @@
 # exclusions.sh, boundaries.sh) for rule version 1 and then 7. Each alert
 # is checked against what the scenario really ran; each no-alert scenario
 # is followed by a control dracut that does alert, so the plugin has caught
-# up before absence is asserted. A real rsyslogd with mmjsonparse receives
+# up before absence is asserted. With E2E_RULES=lean, only
+# rules.d/41-audisp-dracut-lean.rules (its rules turned on) is loaded
+# instead, and the groups of lean.sh run as well: run-lean.sh runs its
+# checks alone; the other groups under the lean rules, and the leanloss
+# measurement (notes, never a failure), show what those rules lose (the
+# rules file lists the result). A real rsyslogd with mmjsonparse receives
 # the syslog output (syslog.sh). Prints the exec-to-alert latency (median,
 # maximum; fails above 1 s) and "e2e: N passed, M failed".
 #
@@ -17,7 +22,10 @@
 # private /dev keep the host untouched (the rule's paths, /dev/log). Exits
 # 77 when kernel audit cannot be used here (not root, no audit, another
 # audit daemon). Environment: top_srcdir, PLUGIN (set by make check);
-# E2E_VERSIONS (default "1 7"), E2E_LONG_EXECS (3000), E2E_STORM_EXECS
+# E2E_VERSIONS (default "1 7"), E2E_RULES (full or lean; default full),
+# E2E_GROUPS (default "alerts exclusions boundaries syslog", and "lean
+# leanloss" after them under the lean rules), E2E_LOSS_RUNS (10),
+# E2E_LONG_EXECS (3000), E2E_STORM_EXECS
 # (1500 per loop), E2E_KEEP=DIR (copy the work files there at the end; it
 # must be outside /usr, /etc, /var and /tmp, which are overlays here).
 # Run alone: sudo tests/e2e/run.sh (after make), or make check
@@ -105,15 +113,28 @@ mkdir -p "$B/alerts" "$B/s"
 . "$here/boundaries.sh"
 # shellcheck source=SCRIPTDIR/evasion.sh
 . "$here/evasion.sh"
+# shellcheck source=SCRIPTDIR/lean.sh
+. "$here/lean.sh"
+
+E2E_RULES=${E2E_RULES:-full}
+case $E2E_RULES in
+full) E2E_GROUPS=${E2E_GROUPS:-alerts exclusions boundaries evasion syslog} ;;
+lean) E2E_GROUPS=${E2E_GROUPS:-alerts exclusions boundaries syslog lean leanloss} ;;
+*)
+	echo "e2e: E2E_RULES must be full or lean, not '$E2E_RULES'" >&2
+	exit 1
+	;;
+esac
 
 e2e_syslog_start
 
 # e2e_start_plugin V: start a private auditd whose plugin_dir holds the
-# project's plugin entry for $PLUGIN with rule version V, load rules.d/,
-# and wait for the plugin to raise a first alert.
+# project's plugin entry for $PLUGIN with rule version V, load rules.d/
+# (the lean rules alone under E2E_RULES=lean), and wait for the plugin to
+# raise a first alert.
 e2e_start_plugin()
 {
-	local v=$1 dir=$B/audit-v$1 m args
+	local v=$1 dir=$B/audit-v$1 m args rules
 	mkdir -p "$dir"
 	# version 1 runs on ENRICHED records, version 7 on RAW ones
 	if [ "$v" = 1 ]; then
@@ -154,8 +175,14 @@ EOF
 		return 1
 	fi
 	echo "auditd $AUDITD_PID" >>"$E2E_PIDFILE"
-	if ! audit_load_rules "$top_srcdir"/rules.d/*.rules; then
-		e2e_fail "v$v: auditctl -R rules.d/*.rules failed"
+	rules=("$top_srcdir"/rules.d/*.rules)
+	if [ "$E2E_RULES" = lean ]; then
+		audit_rules_lean "$top_srcdir/rules.d/41-audisp-dracut-lean.rules" \
+			"$B/lean.rules"
+		rules=("$B/lean.rules")
+	fi
+	if ! audit_load_rules "${rules[@]}"; then
+		e2e_fail "v$v: auditctl -R ${rules[*]##*/} failed"
 		return 1
 	fi
 	local i
@@ -179,7 +206,7 @@ EOF
 	if [ "$(jq -r '.rule.version' < <(e2e_alerts_of "$m"))" != "$v" ]; then
 		e2e_fail "v$v: the first alert does not carry rule.version $v"
 	fi
-	e2e_ok "v$v: auditd $AUDITD_PID ($(sed -n 's/^log_format = //p' "$dir/auditd.conf")) started the plugin (pid $PLUGIN_PID), rules.d loaded, first alert"
+	e2e_ok "v$v: auditd $AUDITD_PID ($(sed -n 's/^log_format = //p' "$dir/auditd.conf")) started the plugin (pid $PLUGIN_PID), $E2E_RULES rules loaded, first alert"
 	return 0
 }
 
@@ -206,13 +233,14 @@ echo "watcher $E2E_WATCH_PID" >>"$E2E_PIDFILE"
 echo "rsyslogd $RS_PID" >>"$E2E_PIDFILE"
 
 for E2E_V in ${E2E_VERSIONS:-1 7}; do
-	echo "# rule version $E2E_V"
+	echo "# rule version $E2E_V, $E2E_RULES rules"
 	if e2e_start_plugin "$E2E_V"; then
-		e2e_group_alerts "$E2E_V"
-		e2e_group_exclusions "$E2E_V"
-		e2e_group_boundaries "$E2E_V"
-		e2e_group_evasion "$E2E_V"
-		[ "$E2E_V" = 1 ] && e2e_syslog_check
+		for g in $E2E_GROUPS; do
+			case $g in
+			syslog) [ "$E2E_V" = 1 ] && e2e_syslog_check ;;
+			*) "e2e_group_$g" "$E2E_V" ;;
+			esac
+		done
 		e2e_stop_plugin "$E2E_V"
 	fi
 	audit_stop
