@@ -190,11 +190,12 @@ if command -v rpmlint >/dev/null 2>&1; then
 		fail "rpmlint reports errors:"
 		grep ': E: ' "$tmp/rpmlint.out" | sed 's/^/    /'
 	fi
-	for w in $(sed -n 's/^.*: W: \([a-z0-9-]*\).*/\1/p' "$tmp/rpmlint.out" |
-		sort -u); do
+	sed -n 's/^.*: W: \([a-z0-9-]*\).*/\1/p' "$tmp/rpmlint.out" | sort -u \
+		>"$tmp/warnings"
+	while read -r w; do
 		check "rpmlint warning $w is explained in the spec" \
 			grep -Eq "^#.*[ ,]$w([ ,:]|\$)" "$SPEC"
-	done
+	done <"$tmp/warnings"
 else
 	skip_part "rpmlint: not installed (apt-get install rpmlint)"
 fi

@@ -155,7 +155,7 @@ destination d_all { file("$B/all.log"
 	template("\${FACILITY}.\${LEVEL} \${PROGRAM}[\${PID}]: \${MSG}\n")); };
 destination d_msg { file("$B/msg.log" template("\${MSG}\n")); };
 destination d_parsed { file("$B/parsed.json"
-	template("\$(format-json --scope none --key .json.*)\n")); };
+	template("\$(format-json --scope none --key .json.* --shift 1)\n")); };
 log { source(s_dev); destination(d_all); };
 log { source(s_dev);
 	filter { program("$SNG_IDENT") and not message("^@cee:"); };
