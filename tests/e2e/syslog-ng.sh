@@ -49,6 +49,7 @@ sng_fetch()
 	local cache=${SYSLOG_NG_CACHE:-/var/tmp/audisp-dracut-syslog-ng}
 	local t p pkgs missing
 	SNG_ROOT=$cache/root
+	SNG_LIBS=$SNG_ROOT/usr/lib/x86_64-linux-gnu:$SNG_ROOT/usr/lib/syslog-ng
 	for t in apt-get apt-cache dpkg dpkg-query flock ldd; do
 		if ! command -v "$t" >/dev/null 2>&1; then
 			echo "SKIP: syslog-ng: $t is not installed"
@@ -80,7 +81,7 @@ sng_fetch()
 		done
 	fi
 	flock -u "$lockfd"
-	export SNG_ROOT
+	export SNG_ROOT SNG_LIBS
 	missing=$(sng_env ldd "$SNG_ROOT/usr/sbin/syslog-ng" |
 		awk '/not found/ { print $1 }' | tr '\n' ' ')
 	if [ -n "$missing" ]; then
@@ -92,8 +93,7 @@ sng_fetch()
 # sng_env COMMAND...: run COMMAND with the unpacked syslog-ng's libraries
 sng_env()
 {
-	LD_LIBRARY_PATH=$SNG_ROOT/usr/lib/x86_64-linux-gnu:$SNG_ROOT/usr/lib/syslog-ng \
-		"$@"
+	LD_LIBRARY_PATH=$SNG_LIBS "$@"
 }
 
 # ---------------------------------------------------------------- outside
@@ -174,7 +174,8 @@ if ! sng_env "$SNG_ROOT/usr/sbin/syslog-ng" --syntax-only \
 	e2e_fail "syslog-ng $SNG_VERSION rejects the test's configuration"
 	exit 1
 fi
-sng_env "$SNG_ROOT/usr/sbin/syslog-ng" -F --module-path="$MODDIR" \
+# started directly (not through sng_env), so that $! is syslog-ng's pid
+LD_LIBRARY_PATH=$SNG_LIBS "$SNG_ROOT/usr/sbin/syslog-ng" -F --module-path="$MODDIR" \
 	-f "$B/syslog-ng.conf" -R "$B/syslog-ng.persist" -p "$B/syslog-ng.pid" \
 	-c "$B/syslog-ng.ctl" >"$B/syslog-ng.out" 2>&1 &
 SNG_PID=$!
