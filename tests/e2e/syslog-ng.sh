@@ -379,7 +379,7 @@ if sng_expect "plain JSON" "$m"; then
 		grep -F -- "$m" "$B/all.log" | cut -c 1-200 | sed 's/^/       /'
 	fi
 	if [ "$(jq -r .rule.version "$B/one.file")" = 7 ]; then
-		e2e_ok "rule version 7, from the fourth word of args"
+		e2e_ok "rule version 7, from args"
 	else
 		e2e_fail "the alert says rule version $(jq -r .rule.version "$B/one.file"), want 7 (args = $args)"
 	fi
