@@ -161,13 +161,21 @@ run_version() {
 			return 1
 		done
 	done
-	(cd "$tree" && PATH=$prefix/sbin:$PATH make -j"$JOBS" check \
-		>check.out 2>&1)
+	# auditd 4.2 and 4.2.1 hand plugins every RAW record without its last
+	# 16 bytes (upstream commit 2c6409d8, after 4.2.1, fixes it): their
+	# e2e tests run on ENRICHED records only.
+	local format=
+	case $v in
+	4.2 | 4.2.1) format=ENRICHED ;;
+	esac
+	(cd "$tree" && PATH=$prefix/sbin:$PATH E2E_LOG_FORMAT=$format \
+		make -j"$JOBS" check >check.out 2>&1)
 	local rc=$?
 	e2e=$(grep -h -o "auditctl version [0-9.]*" \
 		"$tree"/tests/e2e/*.log 2>/dev/null | sort -u | tr '\n' ';')
 	local summary
 	summary="$(counts "$tree/test-suite.log"); e2e under ${e2e:-no auditd}"
+	[ -n "$format" ] && summary="$summary log_format $format only"
 	summary="$summary; $((SECONDS - start)) s"
 	if [ "$rc" != 0 ]; then
 		echo "audit4: $v: FAIL ($summary; $tree/test-suite.log)"
