@@ -173,6 +173,7 @@ run_version() {
 	local rc=$?
 	e2e=$(grep -h -o "auditctl version [0-9.]*" \
 		"$tree"/tests/e2e/*.log 2>/dev/null | sort -u | tr '\n' ';')
+	e2e=${e2e%;}
 	local summary
 	summary="$(counts "$tree/test-suite.log"); e2e under ${e2e:-no auditd}"
 	[ -n "$format" ] && summary="$summary log_format $format only"
@@ -181,7 +182,7 @@ run_version() {
 		echo "audit4: $v: FAIL ($summary; $tree/test-suite.log)"
 		return 1
 	fi
-	if [ "$e2e" != "auditctl version $v;" ]; then
+	if [ "$e2e" != "auditctl version $v" ]; then
 		echo "audit4: $v: FAIL ($summary: the e2e tests did not run under auditd $v)"
 		return 1
 	fi
