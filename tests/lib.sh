@@ -113,9 +113,11 @@ LOG
 # DIR/audit.log in FORMAT (RAW or ENRICHED), in files of MAX_LOG_FILE MB
 # (default 200), queues up to Q_DEPTH records (default 20000), takes its
 # plugins from DIR/plugins (created 0750; the caller fills it) and ignores
-# a full disk.
+# a full disk. E2E_LOG_FORMAT, when set, replaces FORMAT (tests/audit4.sh:
+# auditd 4.2 and 4.2.1 cut RAW records short for plugins).
 write_auditd_conf() {
-	local dir=$1 format=$2 max_log_file=${3:-200} q_depth=${4:-20000}
+	local dir=$1 format=${E2E_LOG_FORMAT:-$2} max_log_file=${3:-200}
+	local q_depth=${4:-20000}
 	mkdir -p "$dir/plugins"
 	chmod 0750 "$dir" "$dir/plugins"
 	cat >"$dir/auditd.conf" <<EOF

@@ -51,6 +51,21 @@ audit_skip_reason()
 	return 1
 }
 
+# audit_path: set PATH for the inside of an e2e test: the system's
+# directories, after the directory of the auditd that the caller's PATH
+# finds, so that PATH=/opt/audit-4.2.1/sbin:$PATH runs the test under that
+# auditd and its auditctl (tests/audit4.sh). Prints which ones.
+audit_path()
+{
+	local d
+	d=$(command -v auditd 2>/dev/null) && d=${d%/*}
+	case $d in
+	/usr/sbin | /sbin | /usr/bin | /bin | "") d= ;;
+	esac
+	export PATH=${d:+$d:}/usr/sbin:/usr/bin:/sbin:/bin
+	echo "# auditd: $(command -v auditd), $(auditctl -v 2>&1)"
+}
+
 # audit_enabled: print the kernel's audit enabled flag (0, 1 or 2).
 audit_enabled()
 {

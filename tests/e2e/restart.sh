@@ -39,7 +39,7 @@ if reason=$(audit_skip_reason); then
 	echo "SKIP: restart: $reason"
 	exit 77
 fi
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+audit_path
 export LC_ALL=C
 B=$E2E_BASE
 RS_PID=
