@@ -96,6 +96,7 @@ cat >"$tmp/files.want" <<'EOF'
 /etc/audit/audisp-dracut.conf 100640 cn root:root
 /etc/audit/plugins.d/audisp-dracut.conf 100640 cn root:root
 /etc/audit/rules.d/40-audisp-dracut.rules 100640 cn root:root
+/etc/audit/rules.d/41-audisp-dracut-lean.rules 100640 cn root:root
 /etc/logrotate.d/audisp-dracut 100644 cn root:root
 /usr/sbin/audisp-dracut 100755 - root:root
 /usr/share/doc/audisp-dracut 40755 - root:root
@@ -135,6 +136,9 @@ if command -v rpm2archive >/dev/null 2>&1; then
 	check "the rules file is the source tree's" cmp -s \
 		"$top_srcdir/rules.d/40-audisp-dracut.rules" \
 		"$tmp/root/etc/audit/rules.d/40-audisp-dracut.rules"
+	check "the lean rules file is the source tree's" cmp -s \
+		"$top_srcdir/rules.d/41-audisp-dracut-lean.rules" \
+		"$tmp/root/etc/audit/rules.d/41-audisp-dracut-lean.rules"
 	check "the binary runs and says its version" sh -c \
 		"'$tmp/root/usr/sbin/audisp-dracut' -V | grep -q '$version'"
 else
