@@ -106,6 +106,7 @@ static bool seen_wait(struct seen *s, size_t n)
 	return ok;
 }
 
+/* The events handed over are exactly want; then they are forgotten. */
 static void check_events(struct seen *s, const char *const *want)
 {
 	size_t i;
@@ -116,6 +117,10 @@ static void check_events(struct seen *s, const char *const *want)
 		ck_assert_str_eq(s->ev[i], want[i]);
 	}
 	ck_assert_uint_eq(s->n, i);
+	/* the last look at them in every test */
+	free(s->ev);
+	s->ev = NULL;
+	s->n = 0;
 }
 
 static void check_stats(const struct input_stats *got,
