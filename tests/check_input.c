@@ -426,6 +426,7 @@ START_TEST(test_replay_lost_end)
 	ck_assert_uint_eq(st.unended, 1);
 	ck_assert_uint_eq(st.skipped, nlater);
 	buf_free(&later);
+	free(s.ev);
 }
 END_TEST
 
