@@ -19,8 +19,10 @@
 #     its lists and arrays of objects as JSON text (a comma inside a list
 #     element is lost by 3.38's lists and is not compared);
 #   - the same with syslog_cee = yes and json-parser's marker("@cee:");
-#   - an alert of about 60 KiB (a long argument) arrives whole; one above
-#     64 KiB is reported (a note: syslog-ng cuts it).
+#   - with syslog_max_message set to syslog-ng's size, an alert of about
+#     60 KiB (a long argument) arrives whole; one above 64 KiB arrives
+#     with its argument lists cut to fit, parsed, while the file has it
+#     whole.
 # The plugins.d entry passes -c FILE --rule-version 7, four words, to an
 # auditd 4.x (variable number of plugin args) and the one-word forms to
 # 3.0.9 (at most two words); the alerts must say rule version 7.
@@ -199,7 +201,8 @@ plugin_conf()
 		printf '%s\n' "output = file,syslog" "output_file = $ALERTS" \
 			"syslog_ident = $SNG_IDENT" "syslog_facility = local4" \
 			"syslog_priority = warning" "rate_limit_alerts = 0" \
-			"state_file = $B/state"
+			"state_file = $B/state" \
+			"syslog_max_message = $SNG_MSG_SIZE"
 		[ $# -gt 0 ] && printf '%s\n' "$@"
 	} >"$B/plugin.conf"
 	chmod 0600 "$B/plugin.conf"
@@ -410,19 +413,31 @@ if sng_expect "@cee:" "$m" &&
 	e2e_fail "@cee: the message lacks its @cee: prefix"
 fi
 
-# 4. above the default message size: a note on what arrives
+# 4. above syslog-ng's message size, which the plugin is told
+# (syslog_max_message): the file gets the alert whole, syslog-ng the same
+# alert with its argument lists cut to fit, which it parses
 long=$(head -c $(((SNG_MSG_SIZE + 4096 - small) / 2)) /dev/zero | tr '\0' x)
 m=$(e2e_mark sng-over)
 dracut_run "$m" LONG="$long"
 if e2e_wait_seen "$m" 10; then
-	e2e_sleep 0.5
+	for ((i = 0; i < 250; i++)); do
+		grep -qF -- "$m" "$B/parsed.json" 2>/dev/null && break
+		e2e_sleep 0.02
+	done
 	size=$(grep -F -- "$m" "$ALERTS" | head -n 1 | wc -c)
-	raw=$(grep -F -- "$m" "$B/all.log" | head -n 1 | wc -c)
-	if grep -qF -- "$m" "$B/parsed.json"; then
-		echo "note: an alert of $size bytes (above $SNG_MSG_SIZE) arrived parsed"
+	msg=$(grep -F -- "$m" "$B/msg.log" | head -n 1 | wc -c)
+	file_cut=$(grep -F -- "$m" "$ALERTS" | head -n 1 |
+		jq -r .audisp_dracut.process.args_truncated)
+	sng_cut=$(grep -F -- "$m" "$B/parsed.json" | head -n 1 |
+		jq -r '.json.audisp_dracut.process.args_truncated')
+	if [ "$size" -gt "$SNG_MSG_SIZE" ] && [ "$file_cut" = false ] &&
+		[ "$sng_cut" = true ] && [ "$msg" -le "$SNG_MSG_SIZE" ]; then
+		e2e_ok "above the limit: the file's alert ($size bytes) whole, syslog-ng's ($msg bytes) parsed with its args cut"
 	else
-		echo "note: an alert of $size bytes (above $SNG_MSG_SIZE) reached syslog-ng cut ($raw bytes logged) and was not parsed"
+		e2e_fail "above the limit: file $size bytes (args_truncated $file_cut), syslog-ng's message $msg bytes (args_truncated '$sng_cut'), want > $SNG_MSG_SIZE/false and <= $SNG_MSG_SIZE/true"
 	fi
+else
+	e2e_fail "above the limit: no alert in the file"
 fi
 
 now=$(pgrep -P "$AUDITD_PID" -f "$PLUGIN" | head -n 1)
