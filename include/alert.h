@@ -16,7 +16,10 @@ struct alert_input {
 	const struct image *const *ancestry;
 	size_t nancestry;
 	const struct rule_meta *rule;
-	const char *host_name;
+	const char *host_name; /* the host the process ran on */
+	/* the host that raised the alert, when it is another (a collector
+	 * deciding for a sender: observer.hostname); NULL otherwise */
+	const char *observer_name;
 	int64_t created_ms; /* event.created, ms since the epoch */
 };
 
@@ -67,7 +70,8 @@ char *alert_build(const struct alert_input *in, size_t *len);
 /*
  * An alert builder writes the JSON text directly into one buffer that it
  * keeps across alerts. It writes rule.* and threat.* once per rule and
- * host.* once per host name, and copies them into each alert: the strings
+ * host.* (and observer.*) once per host (and observer) name, and copies
+ * them into each alert: the strings
  * a rule_meta points to must not change (rule.h says they are static
  * data).
  */

@@ -51,6 +51,10 @@ struct config {
 	bool proc_fallback;
 	unsigned ancestry_depth;
 
+	size_t node_max;  /* node names (node=) held at once (node.h) */
+	char *local_node; /* the node= name of this host's own records;
+			   * NULL: this machine's name (gethostname) */
+
 	unsigned rate_limit_alerts;   /* per interval; 0: no limit */
 	unsigned rate_limit_interval; /* seconds */
 	size_t queue_max;	      /* alerts kept while an output fails */

@@ -36,6 +36,10 @@ struct exec_path_in {
  *    the interpreter;
  *  - exe= when PATH item 0 cannot be used (none, or relative without an
  *    absolute cwd or to an unknown descriptor) and the exec succeeded;
+ *    but for a #! script, whose exe= is its interpreter, PATH item 0
+ *    cleaned lexically and left relative ("./dracut" run from a cwd the
+ *    kernel logs as "<too_long>" is "dracut"): the one name the records
+ *    give the script;
  *  - for a failed exec without a usable PATH name, the name as given.
  * When execveat names the file through a descriptor N (*fd_kind not
  * EXEC_FD_NONE, *fd = N), the records cannot name the directory, and the

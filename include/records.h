@@ -8,9 +8,10 @@
 
 /* What became of the lines taken. */
 struct records_stats {
-	uint64_t garbage; /* lines dropped: not an audit record, a CWD record
-			   * without exactly one cwd=, or a last line cut by
-			   * the end of the input */
+	uint64_t garbage; /* lines dropped: not an audit record, a node name
+			   * out of bounds, a CWD record without exactly one
+			   * cwd=, or a last line cut by the end of the
+			   * input */
 	uint64_t skipped; /* records of a type no exec or fork event needs */
 	uint64_t ended;	  /* events ended by their last record */
 	uint64_t unended; /* events ended without it: it never came */
@@ -44,8 +45,10 @@ void records_free(struct records *rs);
  * Take the complete lines of buf[0..len). Lines starting with '#' are
  * comments. Other lines that do not start as an audit record,
  * "[node=NAME ]type=TYPE msg=audit(SEC.MSEC:SERIAL):", are dropped and
- * logged with a rate limit, and so are records of the types no exec or fork
- * event needs (all but SYSCALL, EXECVE, CWD and PATH); both counted. The
+ * logged with a rate limit, and so are records whose node name is empty or
+ * longer than NODE_NAME_MAX (node.h) bytes, and records of the types no
+ * exec or fork event needs (all but SYSCALL, EXECVE, CWD and PATH); all
+ * counted (garbage, skipped). The
  * records of one event share their node and stamp. An event ends when its
  * last record comes, its PROCTITLE record (which the kernel writes last
  * before EOE) or its EOE record, whichever is first; both are dropped,

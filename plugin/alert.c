@@ -49,7 +49,8 @@ struct doc {
 };
 
 /* A part that depends only on the rule (rule.*, threat.*) or on the host
- * name (host.*), written once and copied into each alert: the bytes for
+ * and observer names (host.*, observer.*), written once and copied into
+ * each alert: the bytes for
  * out and for ns, where audisp_dracut goes, and the names it encoded. */
 struct cached {
 	struct buf out, ns;
@@ -63,6 +64,7 @@ struct alert_builder {
 	struct cached rule, host;
 	struct rule_meta rule_key; /* what rule was made from */
 	char *host_key;		   /* what host was made from; NULL: none */
+	char *observer_key;	   /* and its observer; NULL: none */
 	bool no_cache;		   /* one-shot: write every part in place */
 };
 
@@ -346,17 +348,23 @@ static void put_user(struct doc *d, const struct image *p)
 	JSON_LIT(w, "}}");
 }
 
-/* host.*, of the host name at arg (NULL: none). */
+/* host.* of the alert_input at arg, and observer.* when it has one. */
 static void put_host(struct doc *d, const void *arg)
 {
-	const char *host_name = arg;
+	const struct alert_input *in = arg;
 	struct json *w = &d->w;
 	bool more = false;
 
 	JSON_LIT(w, ",\"host\":{");
-	json_str(w, &more, "name", "host.name", host_name);
+	json_str(w, &more, "name", "host.name", in->host_name);
 	json_key(w, &more, "os");
 	JSON_LIT(w, "{\"type\":\"linux\"}}");
+	if (!in->observer_name)
+		return;
+	more = false;
+	JSON_LIT(w, ",\"observer\":{");
+	json_str(w, &more, "hostname", "observer.hostname", in->observer_name);
+	JSON_LIT(w, "}");
 }
 
 /* The audit key, split into tags as Auditbeat does (several -k keys are
@@ -598,24 +606,33 @@ static void put_rule_cached(struct alert_builder *ab, struct doc *d,
 	put_cached(ab, d, &ab->rule, put_rule, r, fresh);
 }
 
-/* host.* */
-static void put_host_cached(struct alert_builder *ab, struct doc *d,
-			    const char *host_name)
+static bool same_name(const char *a, const char *b)
 {
-	const char *key = ab->host_key;
-	bool fresh = ab->host.valid && (host_name == NULL) == (key == NULL) &&
-		     (!host_name || !strcmp(host_name, key));
-	char *copy = NULL;
+	return a ? b && !strcmp(a, b) : !b;
+}
+
+/* host.* and observer.* */
+static void put_host_cached(struct alert_builder *ab, struct doc *d,
+			    const struct alert_input *in)
+{
+	bool fresh = ab->host.valid && same_name(ab->host_key, in->host_name) &&
+		     same_name(ab->observer_key, in->observer_name);
+	char *host = NULL, *observer = NULL;
 
 	if (caching(ab, d) && !fresh) {
-		if (host_name && !(copy = strdup(host_name))) {
+		if ((in->host_name && !(host = strdup(in->host_name))) ||
+		    (in->observer_name &&
+		     !(observer = strdup(in->observer_name)))) {
+			free(host);
 			d->w.failed = true;
 			return;
 		}
 		free(ab->host_key);
-		ab->host_key = copy;
+		free(ab->observer_key);
+		ab->host_key = host;
+		ab->observer_key = observer;
 	}
-	put_cached(ab, d, &ab->host, put_host, host_name, fresh);
+	put_cached(ab, d, &ab->host, put_host, in, fresh);
 }
 
 /* ---------------------------------------------------------------- build */
@@ -671,7 +688,7 @@ static int build_doc(struct alert_builder *ab, const struct alert_input *in,
 		put_rule_cached(ab, &d, in->rule);
 	put_process(&d, in);
 	put_user(&d, in->proc);
-	put_host_cached(ab, &d, in->host_name);
+	put_host_cached(ab, &d, in);
 	put_tags(&d, in->proc->key);
 	put_auditd(&d, in->proc);
 	put_own(&d, in);
@@ -776,6 +793,7 @@ static void builder_clear(struct alert_builder *ab)
 	cached_clear(&ab->rule);
 	cached_clear(&ab->host);
 	free(ab->host_key);
+	free(ab->observer_key);
 	buf_free(&ab->out);
 	buf_free(&ab->ns);
 	buf_free(&ab->msg);

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "node.h"
 #include "rule.h"
 #include "util.h"
 
@@ -432,6 +433,30 @@ static int parse_exception(const struct keyword *kw, const char *value,
 	return 0;
 }
 
+/* A node name as records carry it after node=: 1 to NODE_NAME_MAX bytes,
+ * none a blank or a control character. */
+static int parse_local_node(const struct keyword *kw, const char *value,
+			    struct config *cfg, char *err, size_t errlen)
+{
+	const char *p;
+
+	if (strlen(value) > NODE_NAME_MAX) {
+		snprintf(err, errlen, "%s: longer than %d bytes", kw->name,
+			 NODE_NAME_MAX);
+		return -1;
+	}
+	for (p = value; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p)) {
+			snprintf(err, errlen,
+				 "%s: '%s' holds a blank or a control "
+				 "character, which no node name does",
+				 kw->name, value);
+			return -1;
+		}
+	}
+	return set_string(kw, &cfg->local_node, value, err, errlen);
+}
+
 static int parse_state_file(const struct keyword *kw, const char *value,
 			    struct config *cfg, char *err, size_t errlen)
 {
@@ -475,6 +500,9 @@ static const struct keyword keywords[] = {
 	       true, 4096),
 	KW_BOOL("proc_fallback", proc_fallback, true),
 	KW_NUM("ancestry_depth", ancestry_depth, 0, 64, false, 8),
+	KW_NUM("node_max", node_max, 1, NODE_MAX_LIMIT, false,
+	       NODE_MAX_DEFAULT),
+	KW("local_node", parse_local_node),
 	KW_NUM("rate_limit_alerts", rate_limit_alerts, 0, 1000000, false, 100),
 	KW_NUM("rate_limit_interval", rate_limit_interval, 1, 86400, false,
 	       300),
@@ -733,6 +761,7 @@ void config_clear(struct config *cfg)
 	free(cfg->file_path);
 	free(cfg->syslog_ident);
 	free(cfg->state_file);
+	free(cfg->local_node);
 	for (i = 0; i < cfg->nexceptions; i++)
 		rule_exception_clear(&cfg->exceptions[i]);
 	free(cfg->exceptions);

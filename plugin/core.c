@@ -10,6 +10,7 @@
 #include "core.h"
 #include "exec_event.h"
 #include "log.h"
+#include "node.h"
 #include "proctable.h"
 #include "procfs.h"
 #include "rule.h"
@@ -23,6 +24,11 @@
 #define CORE_SWEEP_S 10
 #define MS_PER_S 1000
 #define US_PER_MS 1000
+/* The kernel's name for a file run through descriptor N: /dev/fd/N, or
+ * /dev/fd/N/NAME for NAME in the directory N (exec_path.h) */
+#define CORE_FD_PREFIX "/dev/fd/"
+/* Clock ticks of rounding between /proc's start times and audit's */
+#define CORE_SLACK_TICKS 2
 
 /* An alert being sent, for core_within. */
 struct core_fit {
@@ -30,8 +36,9 @@ struct core_fit {
 	const struct alert_input *in;
 };
 
-/* What identifies one exec event: its process, time and serial. */
+/* What identifies one exec event: its node, process, time and serial. */
 struct exec_key {
+	uint32_t node;
 	pid_t pid;
 	int64_t sec;
 	uint32_t msec;
@@ -46,12 +53,17 @@ struct core_counts {
 	uint64_t excluded;	  /* candidates the rule excluded */
 	uint64_t excepted;	  /* candidates a local exception suppressed */
 	uint64_t parents_unknown; /* candidates without a parent executable */
+	uint64_t fd_named;	  /* live execs through a descriptor named by
+				   * the path it holds */
+	uint64_t fd_unnamed;	  /* those whose descriptor could not be read
+				   * (gone, or the process with it) */
 };
 
 struct core {
 	const struct config *cfg;
 	bool live;
 	struct procfs *pfs; /* NULL in replay or without proc_fallback */
+	struct node_reg *nodes;
 	struct proctable *table;
 	struct rule *rule;
 	struct sink *sink;
@@ -64,11 +76,37 @@ struct core {
 	size_t nrecent, recent_next;
 };
 
-static void core_hostname(struct core *core)
+static struct log_limit lim_node = LOG_LIMIT_INIT;
+
+/* This machine's name into host (HOST_NAME_MAX + 1 bytes). */
+static void machine_name(char *host)
 {
-	if (gethostname(core->host, sizeof(core->host)) < 0)
-		strcpy(core->host, "localhost");
-	core->host[sizeof(core->host) - 1] = '\0';
+	if (gethostname(host, HOST_NAME_MAX + 1) < 0)
+		strcpy(host, "localhost");
+	host[HOST_NAME_MAX] = '\0';
+}
+
+/* The node= name of this host's own records under cfg, host being this
+ * machine's name. */
+static const char *local_node(const struct config *cfg, const char *host)
+{
+	return cfg->local_node ? cfg->local_node : host;
+}
+
+/* The node registry and the table that follows it. Returns 0, or -1 on
+ * ENOMEM. */
+static int core_table(struct core *core, const struct config *cfg)
+{
+	core->nodes = node_reg_create(cfg->node_max);
+	if (!core->nodes ||
+	    node_set_local(core->nodes, local_node(cfg, core->host)) < 0)
+		return -1;
+	core->table = proctable_create(cfg->table_max_entries,
+				       cfg->table_max_image_bytes, core->pfs);
+	if (!core->table)
+		return -1;
+	proctable_use_nodes(core->table, core->nodes);
+	return 0;
 }
 
 /* Build the pipeline for cfg. */
@@ -82,7 +120,7 @@ struct core *core_create(const struct config *cfg, bool live)
 	}
 	core->cfg = cfg;
 	core->live = live;
-	core_hostname(core);
+	machine_name(core->host);
 	if (exec_event_init() < 0)
 		goto fail; /* exec_event said why */
 	core->rule = rule_create(cfg->rule_version, cfg->exceptions,
@@ -101,9 +139,7 @@ struct core *core_create(const struct config *cfg, bool live)
 		if (!core->pfs)
 			goto nomem;
 	}
-	core->table = proctable_create(cfg->table_max_entries,
-				       cfg->table_max_image_bytes, core->pfs);
-	if (!core->table)
+	if (core_table(core, cfg) < 0)
 		goto nomem;
 	if (core->pfs && proctable_seed(core->table) < 0)
 		log_warnx("cannot seed the process table from /proc");
@@ -127,6 +163,7 @@ void core_free(struct core *core)
 	sink_free(core->sink);
 	alert_builder_free(core->ab);
 	proctable_free(core->table);
+	node_reg_free(core->nodes);
 	procfs_free(core->pfs);
 	rule_free(core->rule);
 	free(core);
@@ -136,6 +173,7 @@ void core_free(struct core *core)
 /* Switch to cfg, all or nothing. */
 int core_reconfigure(struct core *core, const struct config *cfg)
 {
+	char host[HOST_NAME_MAX + 1];
 	struct rule *rule;
 
 	/* the table keeps the /proc reader it was built with */
@@ -144,23 +182,35 @@ int core_reconfigure(struct core *core, const struct config *cfg)
 			"the plugin to apply it");
 		return -1;
 	}
+	machine_name(host);
+	if (node_set_local(core->nodes, local_node(cfg, host)) < 0) {
+		log_err("out of memory");
+		return -1;
+	}
 	rule = rule_create(cfg->rule_version, cfg->exceptions,
 			   cfg->nexceptions);
 	if (!rule) {
 		log_err("cannot build rule version %d", cfg->rule_version);
-		return -1;
+		goto undo;
 	}
 	if (sink_reconfigure(core->sink, cfg) < 0) {
 		rule_free(rule);
-		return -1;
+		goto undo;
 	}
 	rule_free(core->rule);
 	core->rule = rule;
 	proctable_set_limits(core->table, cfg->table_max_entries,
 			     cfg->table_max_image_bytes);
+	node_set_max(core->nodes, cfg->node_max);
 	core->cfg = cfg;
-	core_hostname(core);
+	memcpy(core->host, host, sizeof(host));
 	return 0;
+undo:
+	/* the old name again: a copy as short as the one it had */
+	if (node_set_local(core->nodes, local_node(core->cfg, core->host)) < 0)
+		log_err("out of memory: this host's node name is now %s",
+			local_node(cfg, host));
+	return -1;
 }
 
 static int64_t now_ms(void)
@@ -250,7 +300,13 @@ static void core_candidate(struct core *core, const struct image *img)
 	in.ancestry = anc;
 	in.nancestry = n;
 	in.rule = rule_meta(core->rule);
+	/* a collector decides for its senders: their name, and its own as the
+	 * observer (live: a replay does not know which host collected) */
 	in.host_name = core->host;
+	if (img->node != NODE_LOCAL) {
+		in.host_name = node_name(core->nodes, img->node);
+		in.observer_name = core->live ? core->host : NULL;
+	}
 	in.created_ms = now_ms();
 	core_alert(core, &in);
 }
@@ -262,14 +318,15 @@ static void core_candidate(struct core *core, const struct image *img)
  */
 static bool core_seen(struct core *core, const struct image *img)
 {
-	struct exec_key k = {img->pid, img->sec, img->msec, img->serial};
+	struct exec_key k = {img->node, img->pid, img->sec, img->msec,
+			     img->serial};
 	size_t i;
 
 	for (i = 0; i < core->nrecent; i++) {
 		const struct exec_key *r = &core->recent[i];
 
-		if (r->pid == k.pid && r->sec == k.sec && r->msec == k.msec &&
-		    r->serial == k.serial)
+		if (r->node == k.node && r->pid == k.pid && r->sec == k.sec &&
+		    r->msec == k.msec && r->serial == k.serial)
 			return true;
 	}
 	core->recent[core->recent_next] = k;
@@ -300,29 +357,134 @@ static void core_exec(struct core *core, const struct image *img)
 		log_err("out of memory recording pid %d", (int)img->pid);
 }
 
+/*
+ * The node of ev (node.h's id in *id). A name the registry refuses (empty,
+ * too long) drops the event: counted by the registry, logged here.
+ * Returns 0 or -1.
+ */
+static int core_node(struct core *core, const struct exec_event *ev,
+		     uint32_t *id)
+{
+	struct node_stats st;
+
+	if (node_intern(core->nodes, ev->node, id) == 0)
+		return 0;
+	if (errno != EINVAL) {
+		log_limited(&lim_node,
+			    "out of memory: event %llu of a new node dropped",
+			    (unsigned long long)ev->serial);
+		return -1;
+	}
+	node_stats(core->nodes, &st);
+	log_limited(&lim_node,
+		    "event %llu dropped: its node= name (%zu bytes) is empty "
+		    "or longer than %d bytes (%llu so far)",
+		    (unsigned long long)ev->serial, strlen(ev->node),
+		    NODE_NAME_MAX, (unsigned long long)st.rejected);
+	return -1;
+}
+
+/* The name of the file img's exec ran through descriptor fd, which the
+ * records give as /dev/fd/FD or /dev/fd/FD/NAME: NULL when they do not
+ * (exec_path.h), else what follows FD ("" or "/NAME"). */
+static const char *fd_rest(const struct image *img, int fd)
+{
+	const char *p = img->executable;
+	char *end;
+
+	if (!p || strncmp(p, CORE_FD_PREFIX, strlen(CORE_FD_PREFIX)) != 0)
+		return NULL;
+	p += strlen(CORE_FD_PREFIX);
+	errno = 0;
+	if (strtol(p, &end, 10) != fd || errno || end == p ||
+	    (*end && *end != '/'))
+		return NULL;
+	return end;
+}
+
+/* The file an exec of this host ran through a descriptor, which its
+ * records cannot name: while the process lives, the descriptor names it
+ * (or its directory). A new image of ev's in ev->image when read. */
+static void core_fd_name(struct core *core, struct exec_event *ev)
+{
+	struct image *img = ev->image, named;
+	const char *rest = fd_rest(img, ev->fd);
+	uint64_t started, at;
+	char *dir = NULL, *path = NULL;
+	struct image *copy = NULL;
+
+	if (!rest || !img->success)
+		return;
+	dir = procfs_fd_path(core->pfs, img->pid, ev->fd, &started);
+	/* the process that ran the exec, not a later one on its pid */
+	if (dir &&
+	    procfs_time_to_ticks(core->pfs, img->sec, img->msec, &at) == 0 &&
+	    started <= at + CORE_SLACK_TICKS)
+		path = *rest ? image_clean_path(rest + 1, dir)
+			     : image_clean_path(dir, NULL);
+	if (path) {
+		named = *img;
+		named.executable = path;
+		copy = image_copy(&named, 0);
+	}
+	if (copy) {
+		core->n.fd_named++;
+		image_free(ev->image);
+		ev->image = copy;
+	} else {
+		core->n.fd_unnamed++;
+		log_debug("pid %d: descriptor %d unread; executable %s",
+			  (int)img->pid, ev->fd, img->executable);
+	}
+	free(path);
+	free(dir);
+}
+
+/* A fork of node's. */
+static void core_fork(struct core *core, const struct exec_event *ev,
+		      uint32_t node)
+{
+	const struct proctable_fork f = {.node = node,
+					 .parent = ev->fork_parent,
+					 .child = ev->fork_child,
+					 .sec = ev->sec,
+					 .msec = ev->msec,
+					 .serial = ev->serial,
+					 .session = PROCTABLE_SESSION_FORKER};
+
+	if (proctable_fork_event(core->table, &f) < 0)
+		log_err("out of memory recording a fork");
+}
+
 /* Take one complete event. */
 void core_event(struct core *core, auparse_state_t *au)
 {
 	/* only the live plugin may name this host's uids from its passwd */
-	const struct exec_event_opts opts = {.local_names = core->live};
+	const struct exec_event_opts opts = {
+		.local_names = core->live,
+		.local_node = local_node(core->cfg, core->host)};
 	struct exec_event ev;
+	uint32_t node;
 
 	/* a malformed exec event: exec_event counted and logged it */
 	if (exec_event_parse(au, &ev, &core->ev, &opts) < 0)
 		return;
-	switch (ev.kind) {
-	case EXEC_EVENT_OTHER:
+	if (ev.kind == EXEC_EVENT_OTHER)
 		return;
-	case EXEC_EVENT_FORK:
-		if (proctable_fork(core->table, ev.fork_parent, ev.fork_child,
-				   ev.sec, ev.msec, ev.serial) < 0)
-			log_err("out of memory recording a fork");
-		return;
-	case EXEC_EVENT_EXEC:
-		core_exec(core, ev.image);
+	if (core_node(core, &ev, &node) < 0) {
 		image_free(ev.image);
 		return;
 	}
+	if (ev.kind == EXEC_EVENT_FORK) {
+		core_fork(core, &ev, node);
+		return;
+	}
+	ev.image->node = node;
+	/* /proc is this host's only */
+	if (core->pfs && node == NODE_LOCAL && ev.fd_kind != EXEC_FD_NONE)
+		core_fd_name(core, &ev);
+	core_exec(core, ev.image);
+	image_free(ev.image);
 }
 
 /* Periodic work: sink retries every call, a table sweep every
@@ -331,7 +493,7 @@ void core_tick(struct core *core, time_t now)
 {
 	sink_tick(core->sink, now);
 	if (now - core->last_sweep >= CORE_SWEEP_S) {
-		proctable_sweep(core->table);
+		proctable_tick(core->table, now);
 		core->last_sweep = now;
 	}
 }
@@ -385,20 +547,38 @@ static int table_counters(const struct proctable_stats *pt,
 		{"parents_proc", pt->parents_proc},
 		{"table_entries", pt->entries}, {"table_bytes", pt->bytes},
 		{"table_evicted", pt->evicted},
-		{"table_truncated", pt->truncated}, {"pid_reuse", pt->reused});
+		{"table_truncated", pt->truncated}, {"pid_reuse", pt->reused},
+		{"table_hosts", pt->hosts}, {"table_groups", pt->groups},
+		{"table_evicted_quiet", pt->evicted_quiet},
+		{"table_forgotten", pt->forgotten});
+}
+
+/* The node registry's, and the core's execs named through a descriptor. */
+static int node_counters(const struct node_stats *ns,
+			 const struct core_counts *n, struct counters *tab)
+{
+	return COUNTERS_ADD(
+		tab, {"nodes", ns->nodes}, {"node_bytes", ns->bytes},
+		{"nodes_added", ns->added}, {"nodes_forgotten", ns->forgotten},
+		{"nodes_rejected", ns->rejected},
+		{"execs_fd_named", n->fd_named},
+		{"execs_fd_unnamed", n->fd_unnamed});
 }
 
 /* The pipeline's counters, each from the module that counts it. */
 int core_counters(const struct core *core, struct counters *tab)
 {
 	struct proctable_stats pt;
+	struct node_stats ns;
 	struct sink_stats ss;
 
 	proctable_stats(core->table, &pt);
+	node_stats(core->nodes, &ns);
 	sink_stats(core->sink, &ss);
 	if (exec_counters(&core->ev, tab) < 0 ||
 	    decision_counters(&core->n, ss.emitted, tab) < 0 ||
-	    output_counters(&ss, tab) < 0 || table_counters(&pt, tab) < 0)
+	    output_counters(&ss, tab) < 0 || table_counters(&pt, tab) < 0 ||
+	    node_counters(&ns, &core->n, tab) < 0)
 		return -1;
 	return 0;
 }
@@ -439,6 +619,8 @@ void core_report(const struct core *core, const struct counters *tab, FILE *fp)
 	fprintf(fp, "table_max_image_bytes = %zu\n",
 		cfg->table_max_image_bytes);
 	fprintf(fp, "ancestry_depth = %u\n", cfg->ancestry_depth);
+	fprintf(fp, "node_max = %zu\n", cfg->node_max);
+	fprintf(fp, "local_node = %s\n", local_node(cfg, core->host));
 	fprintf(fp, "rate_limit = %u per %u s\n", cfg->rate_limit_alerts,
 		cfg->rate_limit_interval);
 	counters_print(tab, fp);

@@ -101,6 +101,10 @@ int exec_path_resolve(struct image *img, const struct exec_path_in *in,
 	if (usable) {
 		if (set_clean(img, buf, path, in->cwd) < 0)
 			return -1;
+	} else if (path && *path && is_script(img, in, path)) {
+		/* exe= is the interpreter: the script's own name, relative */
+		if (set_clean(img, buf, path, NULL) < 0)
+			return -1;
 	} else if (img->success && img->exe && img->exe[0] == '/') {
 		/* no usable PATH: the new image is what exe= names */
 		return set_clean(img, buf, img->exe, NULL);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "node.h"
 #include "records.h"
 #include "util.h"
 
@@ -21,6 +22,9 @@
 #define FNV_PRIME 16777619u
 #define HASH_MIX 0x9e3779b97f4a7c15ull
 #define HASH_MIX_SHIFT 32
+/* A number as text, for NODE_NAME_MAX in a message */
+#define TEXT_(n) #n
+#define TEXT(n) TEXT_(n)
 
 /* What a record of a type does to its event. */
 enum rec_kind {
@@ -471,6 +475,21 @@ static bool records_record(struct records *rs, char *line, size_t len,
 	return false;
 }
 
+/*
+ * Is the node name of r (between "node=" and the blank) one a node may
+ * have, 1 to NODE_NAME_MAX bytes? libauparse 3.0.9 reads a record's
+ * header within its first 340 bytes and drops, without a word, a record
+ * whose name is empty or leaves no room there for the stamp (a name of
+ * about 290 bytes, less for a longer stamp); a name cut inside the stamp
+ * would give it another serial. None of these reach auparse.
+ */
+static bool node_ok(const struct rec *r)
+{
+	size_t n = r->plen - strlen("node= ");
+
+	return !r->plen || (n >= 1 && n <= NODE_NAME_MAX);
+}
+
 /* Take the line that starts at line: is it to be fed? */
 static bool records_line(struct records *rs, char *line, size_t len)
 {
@@ -480,6 +499,12 @@ static bool records_line(struct records *rs, char *line, size_t len)
 		return false;
 	if (!is_record(line, len, &r)) {
 		records_garbage(rs, line, len, "not an audit record");
+		return false;
+	}
+	if (!node_ok(&r)) {
+		records_garbage(rs, line, len,
+				"its node= name is empty or longer than " TEXT(
+					NODE_NAME_MAX) " bytes");
 		return false;
 	}
 	return records_record(rs, line, len, &r);

@@ -1876,6 +1876,63 @@ START_TEST(test_builder_pieces)
 END_TEST
 
 /*
+ * A collector's alert for a sender: host.* names the sender, observer.*
+ * the collector, written right after host; the builder makes the part
+ * again whenever either name changes (hosts alternating, an observer
+ * coming and going), byte for byte as alert_build writes it.
+ */
+START_TEST(test_observer)
+{
+	char *argv[] = {S("dracut"), NULL};
+	struct image proc = {.pid = 1,
+			     .sec = T_SEC,
+			     .executable = S("/usr/bin/dracut"),
+			     .name = "dracut",
+			     .args = argv,
+			     .argc = 1,
+			     .command_line = S("dracut")};
+	struct alert_input in = {.proc = &proc, .rule = &meta_v1};
+	static const struct {
+		const char *host, *observer, *want;
+	} cases[] = {
+		{"web1", "coll",
+		 "\"host\":{\"name\":\"web1\",\"os\":{\"type\":"
+		 "\"linux\"}},\"observer\":{\"hostname\":\"coll\"},"
+		 "\"tags\""},
+		{"web2", "coll",
+		 "\"host\":{\"name\":\"web2\",\"os\":{\"type\":"
+		 "\"linux\"}},\"observer\":{\"hostname\":\"coll\"},"},
+		{"web2", NULL,
+		 "\"host\":{\"name\":\"web2\",\"os\":{\"type\":"
+		 "\"linux\"}},\"tags\""},
+		{"web2", "coll2", "\"observer\":{\"hostname\":\"coll2\"}"},
+		{NULL, "coll",
+		 "\"host\":{\"os\":{\"type\":\"linux\"}},"
+		 "\"observer\":{\"hostname\":\"coll\"}"},
+		{"web1", "c\xff", "\"observer\":{\"hostname\":\"c\\\\xff\"}"},
+	};
+	size_t i;
+
+	proc.key = S("audisp-dracut");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *c;
+		size_t len;
+
+		in.host_name = cases[i].host;
+		in.observer_name = cases[i].observer;
+		/* checked, and the builder's bytes are alert_build's */
+		json_object_put(build(&in));
+		c = alert_builder_build(shared_ab, &in, &len);
+		ck_assert_msg(strstr(c, cases[i].want) != NULL,
+			      "case %zu: no %s in %s", i, cases[i].want, c);
+	}
+	/* the encoded observer name is listed */
+	ck_assert_ptr_nonnull(strstr(alert_builder_build(shared_ab, &in, NULL),
+				     "\"observer.hostname\"]"));
+}
+END_TEST
+
+/*
  * Elastic's External Alerts rule (rule_id eb079c62-4481-4d6e-9643-
  * 3ca499df7aaa) promotes every document with event.kind alert: it names
  * the alert from message, takes its risk from event.risk_score and its
@@ -2129,6 +2186,7 @@ static Suite *alert_suite(void)
 	tcase_add_test(tc, test_escape_every_byte);
 	tcase_add_test(tc, test_length_bound_edge);
 	tcase_add_test(tc, test_builder_pieces);
+	tcase_add_test(tc, test_observer);
 	tcase_add_test(tc, test_fit_syslog);
 	tcase_add_loop_test(tc, test_elastic_promotion, 0,
 			    ARRAY_SIZE(promotion_cases));

@@ -148,6 +148,9 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.queue_max, 1000);
 	ck_assert_uint_eq(cfg.retry_interval, 5);
 	ck_assert_str_eq(cfg.state_file, "/run/audisp-dracut/state");
+	/* node.h's NODE_MAX_DEFAULT; this machine's name */
+	ck_assert_uint_eq(cfg.node_max, 16384);
+	ck_assert_ptr_null(cfg.local_node);
 	config_clear(&cfg);
 	ck_assert_ptr_null(cfg.file_path);
 	config_clear(&cfg); /* twice is fine */
@@ -199,6 +202,8 @@ START_TEST(test_every_key_good)
 		   "queue_max = 20\n"
 		   "retry_interval = 30\n"
 		   "state_file = syslog\n"
+		   "node_max = 2000\n"
+		   "local_node = web-01.example.org\n"
 		   "   # indented comment\n");
 	ck_assert_msg(load_capture(conf_path, true, &cfg) == 0, "%s", messages);
 	ck_assert_str_eq(messages, "");
@@ -221,7 +226,36 @@ START_TEST(test_every_key_good)
 	ck_assert_uint_eq(cfg.queue_max, 20);
 	ck_assert_uint_eq(cfg.retry_interval, 30);
 	ck_assert_str_eq(cfg.state_file, "syslog");
+	ck_assert_uint_eq(cfg.node_max, 2000);
+	ck_assert_str_eq(cfg.local_node, "web-01.example.org");
 	config_clear(&cfg);
+	ck_assert_ptr_null(cfg.local_node);
+}
+END_TEST
+
+/* local_node: a name as node= carries it, 1 to 255 bytes, no blank and no
+ * control character (records never carry one); any other byte is fine */
+START_TEST(test_local_node)
+{
+	char line[400];
+	struct config cfg;
+
+	memset(line, 0, sizeof(line));
+	memcpy(line, "local_node = ", 13);
+	memset(line + 13, 'a', 255);
+	load_line(line, &cfg);
+	ck_assert_uint_eq(strlen(cfg.local_node), 255);
+	config_clear(&cfg);
+	line[13 + 255] = 'a';
+	assert_refused(line, "local_node: longer than 255 bytes");
+	load_line("local_node = h\xc3\xa9te-\xff", &cfg);
+	ck_assert_str_eq(cfg.local_node, "h\xc3\xa9te-\xff");
+	config_clear(&cfg);
+	assert_refused("local_node = web 01", "blank or a control character");
+	assert_refused("local_node = web\00101",
+		       "blank or a control character");
+	assert_refused("local_node = web\t01", "blank or a control character");
+	assert_refused("local_node =", "missing value");
 }
 END_TEST
 
@@ -372,6 +406,8 @@ START_TEST(test_number_ranges)
 		{"queue_max", 0, 100000, false},
 		{"retry_interval", 1, 3600, false},
 		{"syslog_max_message", 2048, 262144, true},
+		/* node.h's NODE_MAX_LIMIT, 2^20 - 1 */
+		{"node_max", 1, 1048575, false},
 	};
 	struct config cfg;
 	char line[100];
@@ -688,6 +724,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_every_key_good);
+	tcase_add_test(tc, test_local_node);
 	tcase_add_test(tc, test_output_values);
 	tcase_add_test(tc, test_paths);
 	tcase_add_test(tc, test_ident);

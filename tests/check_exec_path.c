@@ -75,6 +75,20 @@ static const struct path_case cases[] = {
 	{"fexecve of a binary: exe=", "", NULL, "/home", true, true, 3, true,
 	 "/usr/bin/true", {"true", NULL}, "/usr/bin/true", "true", NULL,
 	 EXEC_FD_FILE, 3},
+	{"a #! script from a cwd the kernel cannot name: PATH item 0, relative",
+	 "./dracut", "/bin/bash", "<too_long>", false, false, 0, true,
+	 "/usr/bin/bash", {"/bin/bash", "-p", "./dracut", "--help", NULL},
+	 "dracut", "dracut", "/usr/bin/bash", EXEC_FD_NONE, -1},
+	{"the same, no CWD record: PATH item 0, relative", "x/../bin/./s",
+	 "/bin/sh", NULL, false, false, 0, true, "/usr/bin/dash",
+	 {"/bin/sh", "x/../bin/./s", NULL},
+	 "bin/s", "s", "/usr/bin/dash", EXEC_FD_NONE, -1},
+	{"a binary from a cwd the kernel cannot name: exe=", "./bash", NULL,
+	 "<too_long>", false, false, 0, true, "/usr/bin/bash",
+	 {"./bash", NULL}, "/usr/bin/bash", "bash", NULL, EXEC_FD_NONE, -1},
+	{"execveat, a0 not logged, a #! script: PATH item 0", "s", "/bin/sh",
+	 "/home", true, false, 0, true, "/usr/bin/dash",
+	 {"/bin/sh", "s", NULL}, "s", "s", "/usr/bin/dash", EXEC_FD_NONE, -1},
 };
 /* clang-format on */
 

@@ -22,6 +22,11 @@
 #define T "1700000000.100:7"
 #define U "1700000000.101:8"
 #define V "1700000001.000:9"
+/* node names of 255 bytes (NODE_NAME_MAX, taken) and 256 (dropped) */
+#define A16 "aaaaaaaaaaaaaaaa"
+#define A255 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 A16 \
+	"aaaaaaaaaaaaaaa"
+#define A256 A255 "a"
 /* the emitted events are joined with this in the test's record */
 #define SEP "|"
 
@@ -98,6 +103,13 @@ static const struct take_case take_cases[] = {
 	 LIM,
 	 SC("", T) SEP,
 	 {.skipped = 2, .ended = 1}},
+	{"node names: empty and 256 bytes dropped (garbage), 255 taken",
+	 {SC("node= ", T) PT("node= ", T) SC("node=" A256 " ", T)
+		  PT("node=" A256 " ", T) SC("node=" A255 " ", T)
+			  PT("node=" A255 " ", T)},
+	 LIM,
+	 SC("node=" A255 " ", T) SEP,
+	 {.garbage = 4, .skipped = 1, .ended = 1}},
 	{"lines not taken: comments, blank lines, garbage, a bad CWD",
 	 {"# c\n\nnot a record\n" SC("", T)
 		  CW("", T) "type=CWD msg=audit(" T

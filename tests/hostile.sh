@@ -4,7 +4,9 @@
 # Runs tests/hostile/matrix.py (see its header): ONE plugin in plugin mode
 # is fed every case of issue 8's bad-input matrix (truncated lines, events
 # without EOE, interleaved and reordered records, a duplicate serial, 1 MiB
-# lines, NUL bytes, binary garbage, text, node= prefixes, stray ENRICHED
+# lines, NUL bytes, binary garbage, text, node= prefixes (and names empty,
+# of 10,000 or 256 bytes, with a space or not UTF-8, one event's records
+# under two nodes, a node switching between RAW and ENRICHED), stray ENRICHED
 # separators, broken EXECVE records, 100,000 arguments, missing SYSCALL,
 # EXECVE or PATH records, ppid = pid, parent cycles, pid reuse, arguments
 # that try to forge output, a dracut among 100,000 noise events), each

@@ -129,10 +129,11 @@ EOF
 
 # dracut itself run through a descriptor: execveat(dirfd of /usr/bin,
 # "dracut") and execveat(fd of /usr/bin/dracut, "", AT_EMPTY_PATH). The
-# records name no directory (and in the second case no file): live, the
-# plugin can read /proc/PID/fd/9 while dracut runs. Its stdout is a pipe
-# filled beforehand and read only 2 s later, so that dracut --help blocks
-# (alive, fd 9 open) while the plugin looks.
+# records name no directory (and in the second case no file: /dev/fd/9,
+# name "9", no candidate): live, the plugin reads /proc/PID/fd/9 while
+# dracut runs, and names the executable /usr/bin/dracut both times. Its
+# stdout is a pipe filled beforehand and read only 2 s later, so that
+# dracut --help blocks (alive, fd 9 open) while the plugin looks.
 ev_fd_dracut()
 {
 	local v=$1 m n exe k what
@@ -157,13 +158,8 @@ ev_fd_dracut()
 		exe=$(e2e_alerts_of "$m" | jq -r .process.executable | head -n 1)
 		if [ "$n" = 1 ] && [ "$exe" = /usr/bin/dracut ]; then
 			e2e_ok "v$v alert: $what, executable $exe"
-		elif [ "$n" = 1 ] && [ "$k" = dir ] &&
-		     [ "$exe" = /dev/fd/9/dracut ]; then
-			e2e_known "v$v $what" "alerts, but names $exe, not /usr/bin/dracut (issue 13 item 1: the core does not call procfs_fd_path yet)"
-		elif [ "$n" = 0 ] && [ "$k" = file ]; then
-			e2e_known "v$v $what" "no alert: the records name only /dev/fd/9 (issue 13 item 1: the core does not call procfs_fd_path yet)"
 		else
-			e2e_fail "v$v $what: $n alerts, executable '$exe'"
+			e2e_fail "v$v $what: $n alerts, executable '$exe' (want 1, /usr/bin/dracut)"
 		fi
 	done
 }

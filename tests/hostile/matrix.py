@@ -47,7 +47,7 @@ KEYS = ["events", "execs", "execs_failed", "forks", "parse_errors",
         "input_garbage", "args_truncated", "candidates", "alerts",
         "excluded", "excepted", "suppressed", "written", "dropped",
         "write_errors", "queue_depth", "parents_unknown", "duplicates",
-        "input_skipped_records"]
+        "input_skipped_records", "nodes_rejected"]
 # Every exec event the generator writes has one PROCTITLE record: the
 # input drops records of types the plugin does not read (all but SYSCALL,
 # EXECVE, CWD, PATH and EOE) before auparse and counts them
@@ -504,6 +504,117 @@ def c_node(g):
                    "written": 1, "input_skipped_records": 2}, {pd: good_alert("node")}
 
 
+# A bash and a dracut exec are 6 and 7 lines (SYSCALL, EXECVE, CWD, PATH
+# items, PROCTITLE, EOE).
+PAIR_LINES = 13
+
+
+def host_is(name, encoded=False, user=None):
+    """The alert is good_alert's for its marker, on host name (as written:
+    a byte that is not UTF-8 as \\xHH), which encoded_fields lists when
+    encoded; user.name is user (None: absent)."""
+    def chk(a):
+        err = good_alert(a["process"]["args"][-1])(a)
+        if err:
+            return err
+        if a.get("host", {}).get("name") != name:
+            return "host.name %r, want %r" % (a.get("host", {}).get("name"),
+                                              name)
+        enc = "host.name" in a.get("audisp_dracut", {}).get(
+            "encoded_fields", [])
+        if enc != encoded:
+            return "host.name %sin encoded_fields" % ("" if enc else "not ")
+        if a.get("user", {}).get("name") != user:
+            return "user.name %r, want %r" % (a.get("user", {}).get("name"),
+                                              user)
+        return None
+    return chk
+
+
+def node_pair(g, node, mark, enriched=(False, False)):
+    pb, pd = g.new_pid(), g.new_pid()
+    lines = g.bash(pb, node=node, enriched=enriched[0]) + \
+        g.dracut(pd, pb, mark, node=node, enriched=enriched[1])
+    return lines, pd
+
+
+def c_node_empty(g):
+    # bash and dracut under "node= " (an empty name): libauparse 3.0.9
+    # drops such a record without a word; the input drops and counts
+    # every line (13, garbage) and logs why: no event, no alert.
+    lines, _ = node_pair(g, None, "node-empty")
+    return ["node= " + line for line in lines], \
+        {"input_garbage": PAIR_LINES}, {}
+
+
+def c_node_long(g):
+    # The same under a 10,000-byte name: libauparse reads a record's
+    # header within its first 340 bytes (the stamp is lost, or cut into
+    # another serial): 13 lines of garbage, nothing else.
+    lines, _ = node_pair(g, "n" * 10000, "node-long")
+    return lines, {"input_garbage": PAIR_LINES}, {}
+
+
+def c_node_bounds(g):
+    # Names of 256 bytes (one past node.h's NODE_NAME_MAX: 13 lines of
+    # garbage) and of 255 (taken: one alert on that host).
+    bad, _ = node_pair(g, "m" * 256, "node-256")
+    good, pd = node_pair(g, "m" * 255, "node-255")
+    return bad + good, {"input_garbage": PAIR_LINES, "events": 2,
+                        "execs": 2, "candidates": 1, "alerts": 1,
+                        "written": 1, "input_skipped_records": 2}, \
+        {pd: host_is("m" * 255)}
+
+
+def c_node_spaces(g):
+    # "node=web 01 type=...": no record starts so (the name ends at the
+    # blank): 13 lines of garbage.
+    lines, _ = node_pair(g, "web 01", "node-space")
+    return lines, {"input_garbage": PAIR_LINES}, {}
+
+
+def c_node_non_utf8(g):
+    # A name with bytes that are not UTF-8 (h, 0xff, 0xfe): a node like
+    # any other, its own processes; the alert writes the name as JSON
+    # text ("h\\xff\\xfe", json.h) and lists host.name in encoded_fields.
+    lines, pd = node_pair(g, "h\udcff\udcfe", "node-bytes")
+    return lines, {"events": 2, "execs": 2, "candidates": 1, "alerts": 1,
+                   "written": 1, "input_skipped_records": 2}, \
+        {pd: host_is("h\\xff\\xfe", encoded=True)}
+
+
+def c_node_mixed(g):
+    # dracut's EXECVE and PROCTITLE records carry node=b, its other
+    # records (and bash's) node=a: two events of one stamp. b's (EXECVE
+    # alone, ended by its PROCTITLE) is no exec; a's (ended by its EOE)
+    # is dracut without its arguments: counted truncated, an alert with
+    # no args, parent a's bash, as for a lost EXECVE record.
+    pb, pd = g.new_pid(), g.new_pid()
+    lines = g.bash(pb, node="a") + g.dracut(pd, pb, "node-mixed", node="a")
+    for i in (7, 11):  # dracut's EXECVE and PROCTITLE
+        assert lines[i].split(" ")[1].startswith(("type=EXECVE",
+                                                   "type=PROCTITLE"))
+        lines[i] = "node=b " + lines[i][len("node=a "):]
+    return lines, {"events": 3, "execs": 2, "args_truncated": 1,
+                   "candidates": 1, "alerts": 1, "written": 1,
+                   "input_skipped_records": 2}, \
+        {pd: alert_is(exe="/usr/bin/dracut", args=[], args_truncated=True,
+                      parent_exe="/usr/bin/bash")}
+
+
+def c_node_formats(g):
+    # One node switching between RAW and ENRICHED from event to event
+    # (bash RAW, dracut ENRICHED; bash ENRICHED, dracut RAW): each event
+    # stands alone, two alerts; only the ENRICHED dracut names its user
+    # (root, from its record: another node's uid is never looked up).
+    l1, d1 = node_pair(g, "sw", "node-fmt1", (False, True))
+    l2, d2 = node_pair(g, "sw", "node-fmt2", (True, False))
+    return l1 + l2, {"events": 4, "execs": 4, "candidates": 2,
+                     "alerts": 2, "written": 2,
+                     "input_skipped_records": 4}, \
+        {d1: host_is("sw", user="root"), d2: host_is("sw")}
+
+
 def c_enriched_sep(g):
     # The ENRICHED separator (0x1d) where auditd never puts it:
     # - at the start of a line: no record, garbage;
@@ -779,6 +890,13 @@ CASES = [
     ("binary garbage", c_binary_garbage),
     ("non-audit text", c_text),
     ("a node= prefix", c_node),
+    ("node= empty", c_node_empty),
+    ("node= 10,000 bytes long", c_node_long),
+    ("node= 256 bytes long, then 255", c_node_bounds),
+    ("node= with a space", c_node_spaces),
+    ("node= not UTF-8", c_node_non_utf8),
+    ("one event's records under two nodes", c_node_mixed),
+    ("one node switching between RAW and ENRICHED", c_node_formats),
     ("the ENRICHED separator in odd places", c_enriched_sep),
     ("EXECVE argc larger than the args", c_argc_more),
     ("EXECVE argc smaller than the args", c_argc_less),
