@@ -2,11 +2,14 @@
 #ifndef ALERT_H
 #define ALERT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "image.h"
 #include "rule.h"
+
+struct json; /* json.h's writer */
 
 struct alert_input {
 	const struct image *proc;   /* the dracut exec */
@@ -98,5 +101,14 @@ const char *alert_builder_build_max(struct alert_builder *ab,
 /* alert_builder_build_max within ALERT_MAX_BYTES, the reason not given. */
 const char *alert_builder_build(struct alert_builder *ab,
 				const struct alert_input *in, size_t *len);
+
+/*
+ * The member "process" of the alert, into w (a comma first when *more):
+ * pid and the field table's fields of proc, and parent with the SYSCALL
+ * ppid and, when parent is not NULL, its fields. For another document that
+ * shows a process as the alert does (--explain).
+ */
+void alert_put_process(struct json *w, bool *more, const struct image *proc,
+		       const struct image *parent);
 
 #endif /* ALERT_H */

@@ -39,6 +39,15 @@ void core_tick(struct core *core, time_t now);
 void core_reopen(struct core *core);
 
 /*
+ * --explain: from now on, write one line for every dracut candidate to
+ * path ("-": standard output), as explain.h says, from the decision that
+ * decides its alert. alerts: whether the alerts still go to the outputs
+ * (false: the lines take their place; the alerts are decided and counted,
+ * not written). Returns 0, or -1 with the reason logged.
+ */
+int core_explain(struct core *core, const char *path, bool alerts);
+
+/*
  * Append the pipeline's counters to tab: the exec events read, the rule's
  * decisions, the alerts' fate at the outputs and the process table's state,
  * each counted once by the module that knows it. Returns 0, or -1 with
@@ -50,7 +59,13 @@ int core_counters(const struct core *core, struct counters *tab);
  * counters of tab in its order. */
 void core_report(const struct core *core, const struct counters *tab, FILE *fp);
 
-/* Has an alert failed to reach an output (a write error, or lost)? */
+/* Has an alert failed to reach an output (a write error, or lost), or an
+ * --explain line its file? */
 bool core_alerts_lost(const struct core *core);
+
+/* Write the summary of a replay to fp, from tab (as core_report's), for a
+ * person: summary.h says what it holds. */
+void core_summary(const struct core *core, const struct counters *tab,
+		  FILE *fp);
 
 #endif /* CORE_H */

@@ -34,6 +34,7 @@ struct input_hooks {
 
 /* The read loop's counters (the last three are struct records_stats'). */
 struct input_stats {
+	uint64_t bytes;	  /* bytes read from fd */
 	uint64_t events;  /* complete events handed to hooks->event */
 	uint64_t garbage; /* lines dropped as unusable */
 	uint64_t skipped; /* records of a type no exec or fork event needs */

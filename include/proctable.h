@@ -10,6 +10,7 @@
 #include "image.h"
 #include "node.h"
 #include "procfs.h"
+#include "rule.h"
 
 /*
  * A process is identified by its node (image.node, an id from node.h; 0:
@@ -136,18 +137,76 @@ int proctable_fork(struct proctable *pt, pid_t parent, pid_t child, int64_t sec,
 		   uint32_t msec, uint64_t serial);
 
 /*
+ * Judge every image the table cuts to max_image_bytes with rule first
+ * (rule_parent_eval on the whole image, as rule.h says) and keep the
+ * result with the cut copy; a fork's child takes its forker's. rule must
+ * outlive the table or the next call; NULL: keep no results. Call it at
+ * creation, before proctable_seed, and after each reload: results kept
+ * under an earlier rule stay, and rule_eval tells when they are stale.
+ */
+void proctable_set_rule(struct proctable *pt, const struct rule *rule);
+
+/* What a parent lookup tried (proctable_lookup.tried). */
+#define PROCTABLE_TRIED_STREAM 0x1 /* the table: the parent's exec */
+#define PROCTABLE_TRIED_PROC 0x2   /* /proc/PPID (live mode, this host) */
+#define PROCTABLE_TRIED_FORK 0x4   /* a fork edge: its forker's image */
+
+/* Why a lookup found no parent. */
+enum proctable_miss {
+	PROCTABLE_FOUND,      /* it did */
+	PROCTABLE_NO_PPID,    /* the child names none (ppid 0, or itself) */
+	PROCTABLE_NEVER_SEEN, /* the stream never showed it (replay, or
+			       * /proc not read) */
+	PROCTABLE_EVICTED,    /* the table held it and evicted it at its
+			       * caps (parents_evicted) */
+	PROCTABLE_REUSED,     /* the pid's image is another process's: a
+			       * sweep found it gone before the child's exec */
+	PROCTABLE_PROC_GONE,  /* not in the stream, and /proc holds no
+			       * process on the pid that started before the
+			       * child (it exited; the pid may be reused) */
+	PROCTABLE_OTHER_HOST, /* not in the stream, and /proc is this
+			       * host's, not the child's node's */
+	PROCTABLE_NOMEM,      /* out of memory copying it */
+	PROCTABLE_MISSES
+};
+
+/* A parent lookup's result. */
+struct proctable_lookup {
+	const struct image *parent; /* as proctable_lookup returns it */
+	/* the table's result on the parent's whole image (proctable_set_rule)
+	 * when parent is a cut copy; NULL: none kept. Valid as parent is. */
+	const struct rule_parent_result *kept;
+	unsigned tried;		  /* PROCTABLE_TRIED_* */
+	enum proctable_miss miss; /* PROCTABLE_FOUND when parent is set */
+	pid_t missing;		  /* a miss: the process whose image was
+				   * wanted (the ppid, or a forker up a
+				   * chain of forks); 0 for none */
+};
+
+/*
  * The parent image of child (which need not be in the table), on child's
  * node: from the stream first, then from /proc in live mode for the local
  * node, never an image of a process that started after child (nor, in live
  * mode, one that a sweep found gone before child's exec). Returns a full
  * copy (command_line included) owned by the table, valid until the next
- * proctable_parent call or the next proctable_exec, _fork, _seed, _sweep,
- * _tick or _free; or NULL when unknown (counted; when an image the table
- * had held for that parent was evicted, counted again as parents_evicted
- * and logged, rate-limited).
+ * lookup or the next proctable_exec, _fork, _seed, _sweep, _tick or _free;
+ * or NULL when unknown (counted; when an image the table had held for that
+ * parent was evicted, counted again as parents_evicted and logged,
+ * rate-limited). out (not NULL) receives the parent, what was tried and
+ * why it failed, and the kept result.
  */
-const struct image *proctable_parent(struct proctable *pt,
-				     const struct image *child);
+const struct image *proctable_lookup(struct proctable *pt,
+				     const struct image *child,
+				     struct proctable_lookup *out);
+
+/* proctable_lookup without what it tried. */
+static inline const struct image *proctable_parent(struct proctable *pt,
+						   const struct image *child)
+{
+	struct proctable_lookup look;
+
+	return proctable_lookup(pt, child, &look);
+}
 
 /*
  * Fill out[0..max-1] with the ancestors of child, parent first, as far as
@@ -173,7 +232,10 @@ int proctable_seed(struct proctable *pt);
 void proctable_tick(struct proctable *pt, time_t now);
 
 /* proctable_tick(pt, time(NULL)). */
-void proctable_sweep(struct proctable *pt);
+static inline void proctable_sweep(struct proctable *pt)
+{
+	proctable_tick(pt, time(NULL));
+}
 
 void proctable_stats(const struct proctable *pt, struct proctable_stats *st);
 

@@ -10,6 +10,8 @@
 
 #include "image.h"
 
+struct rule_parent_result;
+
 /*
  * The store holds the process table's entries and decides which to evict;
  * proctable.c decides what they mean. Only proctable.c uses it.
@@ -94,6 +96,9 @@ struct pt_entry {
 	struct pt_proc *proc;
 	struct pt_group *group;
 	struct image *img; /* packed; NULL for a fork edge */
+	/* the rule's parent-side result on the whole image when img is cut
+	 * (proctable.c's, malloc'd; counted in bytes); freed with e */
+	struct rule_parent_result *kept;
 	struct pt_key key;
 	size_t bytes;	      /* the entry and its image */
 	uint64_t fork_serial; /* FORK: its record's serial */

@@ -312,23 +312,20 @@ static void put_fields(struct json *w, const struct image *img, bool parent)
 		JSON_LIT(w, "}");
 }
 
-static void put_process(struct doc *d, const struct alert_input *in)
+void alert_put_process(struct json *w, bool *more, const struct image *p,
+		       const struct image *parent)
 {
-	const struct image *p = in->proc;
-	struct json *w = &d->w;
-	bool more = true;
-
-	json_key(w, &more, "process");
+	json_key(w, more, "process");
 	JSON_LIT(w, "{\"pid\":");
 	json_int(w, p->pid);
 	put_fields(w, p, false);
 	/* the SYSCALL record's ppid: a forked parent's image may carry the
 	 * pid of the process it forked from */
-	if (in->parent || p->ppid > 0) {
+	if (parent || p->ppid > 0) {
 		JSON_LIT(w, ",\"parent\":{\"pid\":");
 		json_int(w, p->ppid);
-		if (in->parent)
-			put_fields(w, in->parent, true);
+		if (parent)
+			put_fields(w, parent, true);
 		JSON_LIT(w, "}");
 	}
 	JSON_LIT(w, "}");
@@ -686,7 +683,7 @@ static int build_doc(struct alert_builder *ab, const struct alert_input *in,
 	put_event(&d, &ab->msg, &more, in);
 	if (in->rule)
 		put_rule_cached(ab, &d, in->rule);
-	put_process(&d, in);
+	alert_put_process(&d.w, &more, in->proc, in->parent);
 	put_user(&d, in->proc);
 	put_host_cached(ab, &d, in);
 	put_tags(&d, in->proc->key);

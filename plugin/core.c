@@ -9,12 +9,14 @@
 #include "alert.h"
 #include "core.h"
 #include "exec_event.h"
+#include "explain.h"
 #include "log.h"
 #include "node.h"
 #include "proctable.h"
 #include "procfs.h"
 #include "rule.h"
 #include "sink.h"
+#include "summary.h"
 #include "util.h"
 
 #define MAX_ANCESTRY 64
@@ -45,18 +47,21 @@ struct exec_key {
 	uint64_t serial;
 };
 
-/* What the core itself counts; the other counters are its modules'. */
+/* What the core itself counts; the other counters are its modules' (the
+ * rule counts what each of its tests decided). */
 struct core_counts {
-	uint64_t execs_failed;	  /* execs whose syscall failed */
-	uint64_t candidates;	  /* successful dracut execs, each once */
-	uint64_t duplicates;	  /* candidates seen again: not decided again */
-	uint64_t excluded;	  /* candidates the rule excluded */
-	uint64_t excepted;	  /* candidates a local exception suppressed */
-	uint64_t parents_unknown; /* candidates without a parent executable */
-	uint64_t fd_named;	  /* live execs through a descriptor named by
-				   * the path it holds */
-	uint64_t fd_unnamed;	  /* those whose descriptor could not be read
-				   * (gone, or the process with it) */
+	uint64_t execs_failed; /* execs whose syscall failed */
+	uint64_t candidates;   /* successful dracut execs, each once */
+	uint64_t duplicates;   /* candidates seen again: not decided again */
+	/* candidates without a parent executable, by the lookup's miss
+	 * (PROCTABLE_FOUND: a parent whose executable is unknown) */
+	uint64_t unknown[PROCTABLE_MISSES];
+	/* what the rules before the last reload excluded and excepted */
+	uint64_t excluded_before, excepted_before;
+	uint64_t fd_named;   /* live execs through a descriptor named by the
+			      * path it holds */
+	uint64_t fd_unnamed; /* those whose descriptor could not be read
+			      * (gone, or the process with it) */
 };
 
 struct core {
@@ -68,6 +73,8 @@ struct core {
 	struct rule *rule;
 	struct sink *sink;
 	struct alert_builder *ab;
+	struct explain *explain; /* --explain; NULL: off */
+	bool explain_only;	 /* the lines take the alerts' place */
 	char host[HOST_NAME_MAX + 1];
 	struct exec_event_stats ev; /* exec_event's counters */
 	struct core_counts n;
@@ -141,6 +148,7 @@ struct core *core_create(const struct config *cfg, bool live)
 	}
 	if (core_table(core, cfg) < 0)
 		goto nomem;
+	proctable_set_rule(core->table, core->rule);
 	if (core->pfs && proctable_seed(core->table) < 0)
 		log_warnx("cannot seed the process table from /proc");
 	core->sink = sink_create(cfg);
@@ -161,6 +169,7 @@ void core_free(struct core *core)
 	if (!core)
 		return;
 	sink_free(core->sink);
+	explain_close(core->explain);
 	alert_builder_free(core->ab);
 	proctable_free(core->table);
 	node_reg_free(core->nodes);
@@ -168,6 +177,31 @@ void core_free(struct core *core)
 	rule_free(core->rule);
 	free(core);
 	exec_event_fini();
+}
+
+/* The totals of the rule's decisions: excluded and excepted. */
+static void rule_totals(const struct rule *rule, uint64_t *excluded,
+			uint64_t *excepted)
+{
+	struct rule_counts rc;
+	size_t i;
+
+	rule_counts(rule, &rc);
+	*excluded = *excepted = 0;
+	for (i = 0; i < rc.nexcluded; i++)
+		*excluded += rc.excluded[i];
+	for (i = 0; i < rc.nexcepted; i++)
+		*excepted += rc.excepted[i];
+}
+
+/* Keep the running rule's totals before it goes (a reload). */
+static void core_fold_counts(struct core *core)
+{
+	uint64_t x, e;
+
+	rule_totals(core->rule, &x, &e);
+	core->n.excluded_before += x;
+	core->n.excepted_before += e;
 }
 
 /* Switch to cfg, all or nothing. */
@@ -197,8 +231,10 @@ int core_reconfigure(struct core *core, const struct config *cfg)
 		rule_free(rule);
 		goto undo;
 	}
+	core_fold_counts(core);
 	rule_free(core->rule);
 	core->rule = rule;
+	proctable_set_rule(core->table, rule);
 	proctable_set_limits(core->table, cfg->table_max_entries,
 			     cfg->table_max_image_bytes);
 	node_set_max(core->nodes, cfg->node_max);
@@ -256,36 +292,13 @@ static void core_alert(struct core *core, const struct alert_input *in)
 	sink_emit_doc(core->sink, &doc);
 }
 
-/* A successful dracut exec: find its parent, decide, alert. */
-static void core_candidate(struct core *core, const struct image *img)
+/* The alert for img and its parent: with its ancestry, to the sink. */
+static void core_raise(struct core *core, const struct image *img,
+		       const struct image *parent)
 {
 	const struct image *anc[MAX_ANCESTRY];
 	struct alert_input in = {0};
-	const struct image *parent;
-	enum rule_verdict v;
 	size_t n = 0, depth;
-
-	core->n.candidates++;
-	/* a full copy, valid until the next proctable_parent or insert */
-	parent = proctable_parent(core->table, img);
-	v = rule_eval(core->rule, img, parent, NULL, NULL);
-	switch (v) {
-	case RULE_ALERT:
-		break;
-	case RULE_NO_PARENT:
-		core->n.parents_unknown++;
-		log_debug("dracut pid %d: parent %d unknown", (int)img->pid,
-			  (int)img->ppid);
-		return;
-	case RULE_EXCLUDED:
-		core->n.excluded++;
-		return;
-	case RULE_EXCEPTED:
-		core->n.excepted++;
-		return;
-	case RULE_NOT_CANDIDATE:
-		return;
-	}
 
 	depth = core->cfg->ancestry_depth;
 	if (depth > MAX_ANCESTRY)
@@ -309,6 +322,32 @@ static void core_candidate(struct core *core, const struct image *img)
 	}
 	in.created_ms = now_ms();
 	core_alert(core, &in);
+}
+
+/* A successful dracut exec: find its parent, decide, explain, alert. */
+static void core_candidate(struct core *core, const struct image *img)
+{
+	struct proctable_lookup look;
+	struct rule_decision d;
+
+	core->n.candidates++;
+	/* a full copy, valid until the next lookup or insert */
+	proctable_lookup(core->table, img, &look);
+	rule_eval(core->rule, img, look.parent, look.kept, &d);
+	if (d.verdict == RULE_NO_PARENT) {
+		core->n.unknown[look.parent ? PROCTABLE_FOUND : look.miss]++;
+		log_debug("dracut pid %d: parent %d unknown (%s)",
+			  (int)img->pid, (int)img->ppid,
+			  explain_reason_name(look.parent ? PROCTABLE_FOUND
+							  : look.miss));
+	}
+	if (core->explain) {
+		const struct explain_input ex = {img, &look, &d, core->host};
+
+		explain_write(core->explain, &ex);
+	}
+	if (d.verdict == RULE_ALERT && !core->explain_only)
+		core_raise(core, img, look.parent);
 }
 
 /*
@@ -502,6 +541,16 @@ void core_tick(struct core *core, time_t now)
 void core_reopen(struct core *core)
 {
 	sink_reopen(core->sink);
+	explain_reopen(core->explain);
+}
+
+/* Explain every candidate (see core.h). */
+int core_explain(struct core *core, const char *path, bool alerts)
+{
+	explain_close(core->explain);
+	core->explain = explain_open(path);
+	core->explain_only = core->explain && !alerts;
+	return core->explain ? 0 : -1;
 }
 
 /* exec_event's counters: what the events held. A malformed exec event is
@@ -515,27 +564,36 @@ static int exec_counters(const struct exec_event_stats *ee,
 			    {"args_truncated", ee->args_truncated});
 }
 
-/* The core's own: what became of the execs. Every alert goes to the sink,
- * which counts it. */
-static int decision_counters(const struct core_counts *n, uint64_t alerts,
+/* The core's own: what became of the execs; the rule's decisions, from
+ * the rule's counts. Every alert goes to the sink, which counts it. */
+static int decision_counters(const struct core *core, uint64_t alerts,
 			     struct counters *tab)
 {
-	return COUNTERS_ADD(tab, {"execs_failed", n->execs_failed},
-			    {"candidates", n->candidates},
-			    {"duplicates", n->duplicates}, {"alerts", alerts},
-			    {"excluded", n->excluded},
-			    {"excepted", n->excepted},
-			    {"parents_unknown", n->parents_unknown});
+	const struct core_counts *n = &core->n;
+	struct explain_stats es;
+	uint64_t x, e, unknown = 0;
+	size_t i;
+
+	rule_totals(core->rule, &x, &e);
+	for (i = 0; i < PROCTABLE_MISSES; i++)
+		unknown += n->unknown[i];
+	explain_stats(core->explain, &es);
+	return COUNTERS_ADD(
+		tab, {"execs_failed", n->execs_failed},
+		{"candidates", n->candidates}, {"duplicates", n->duplicates},
+		{"alerts", alerts}, {"excluded", x + n->excluded_before},
+		{"excepted", e + n->excepted_before},
+		{"parents_unknown", unknown}, {"explained", es.written},
+		{"explain_errors", es.errors});
 }
 
 /* The sink's: the alerts at the outputs. */
 static int output_counters(const struct sink_stats *ss, struct counters *tab)
 {
-	return COUNTERS_ADD(tab, {"suppressed", ss->suppressed},
-			    {"written", ss->written}, {"dropped", ss->dropped},
-			    {"write_errors", ss->write_errors},
-			    {"too_long", ss->too_long},
-			    {"queue_depth", ss->queued});
+	return COUNTERS_ADD(
+		tab, {"suppressed", ss->suppressed}, {"written", ss->written},
+		{"dropped", ss->dropped}, {"write_errors", ss->write_errors},
+		{"too_long", ss->too_long}, {"queue_depth", ss->queued});
 }
 
 /* The process table's. */
@@ -576,20 +634,29 @@ int core_counters(const struct core *core, struct counters *tab)
 	node_stats(core->nodes, &ns);
 	sink_stats(core->sink, &ss);
 	if (exec_counters(&core->ev, tab) < 0 ||
-	    decision_counters(&core->n, ss.emitted, tab) < 0 ||
+	    decision_counters(core, ss.emitted, tab) < 0 ||
+	    summary_counters(core->rule, core->n.unknown, tab) < 0 ||
 	    output_counters(&ss, tab) < 0 || table_counters(&pt, tab) < 0 ||
 	    node_counters(&ns, &core->n, tab) < 0)
 		return -1;
 	return 0;
 }
 
-/* Has an alert failed to reach an output? */
+/* Has an alert, or an explanation, failed to reach its output? */
 bool core_alerts_lost(const struct core *core)
 {
+	struct explain_stats es;
 	struct sink_stats ss;
 
 	sink_stats(core->sink, &ss);
-	return ss.write_errors || ss.dropped || ss.too_long;
+	explain_stats(core->explain, &es);
+	return ss.write_errors || ss.dropped || ss.too_long || es.errors;
+}
+
+/* The summary of a replay (see core.h). */
+void core_summary(const struct core *core, const struct counters *tab, FILE *fp)
+{
+	summary_print(fp, tab, core->rule, !core->explain_only);
 }
 
 static const char *yesno(bool b)

@@ -184,6 +184,7 @@ static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
 			break;
 		}
 		total += (size_t)n;
+		in->st->bytes += (uint64_t)n;
 		in->len += (size_t)n;
 		used = records_take(in->rs, in->buf, in->len,
 				    in->live ? monotonic_ms() : 0);

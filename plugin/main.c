@@ -16,6 +16,7 @@
 #include "input.h"
 #include "log.h"
 #include "privs.h"
+#include "progress.h"
 #include "rule.h"
 #include "util.h"
 
@@ -33,7 +34,8 @@ struct opts {
 	const char *config;
 	const char *replay;
 	const char *output;
-	int rule_version; /* 0: from the config */
+	const char *explain; /* --explain's FILE, "-" for stdout; NULL: off */
+	int rule_version;    /* 0: from the config */
 	bool check_config;
 };
 
@@ -43,19 +45,25 @@ struct state {
 	int cur;
 	struct core *core;
 	struct input_stats in; /* the read loop's, current while it runs */
+	struct progress progress;
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: audisp-dracut [-c FILE] [-r FILE|-] [-o SPEC] "
-		"[--rule-version N] [--check-config] [-d] [-V] [-h]\n"
+		"[--rule-version N] [--explain[=FILE]] [--check-config] [-d] "
+		"[-V] [-h]\n"
 		"  -c, --config FILE     configuration (default %s)\n"
 		"  -r, --replay FILE|-   replay an audit log or a captured "
 		"plugin stream\n"
 		"  -o, --output SPEC     -, file:PATH or syslog "
 		"(comma-separated)\n"
 		"      --rule-version N  %s (default %d)\n"
+		"      --explain[=FILE]  why each dracut run did or did not "
+		"alert, one JSON\n"
+		"                        line each, to FILE (replay: standard "
+		"output)\n"
 		"      --check-config    validate the configuration and exit\n"
 		"  -d, --debug           log debug messages\n"
 		"  -V, --version         print the version and exit\n"
@@ -179,22 +187,31 @@ static void reload(struct state *st)
 /* The read loop's counters, by the names the report prints. */
 static int input_counters(const struct input_stats *in, struct counters *tab)
 {
-	return COUNTERS_ADD(tab, {"events", in->events},
-			    {"input_garbage", in->garbage},
-			    {"input_skipped_records", in->skipped},
-			    {"input_unended", in->unended});
+	return COUNTERS_ADD(
+		tab, {"events", in->events}, {"input_garbage", in->garbage},
+		{"input_skipped_records", in->skipped},
+		{"input_unended", in->unended}, {"input_bytes", in->bytes});
 }
 
-/* The state report as text (malloc'd, *len bytes): every counter as of
- * now, the read loop's, then the pipeline's. Returns NULL with errno. */
+/* Every counter as of now into tab, the read loop's, then the
+ * pipeline's. Returns 0, or -1 with errno. */
+static int counters_now(const struct state *st, struct counters *tab)
+{
+	if (input_counters(&st->in, tab) < 0 ||
+	    core_counters(st->core, tab) < 0)
+		return -1;
+	return 0;
+}
+
+/* The state report as text (malloc'd, *len bytes). Returns NULL with
+ * errno. */
 static char *report_text(const struct state *st, size_t *len)
 {
 	struct counters tab = {0};
 	char *text = NULL;
 	FILE *fp = NULL;
 
-	if (input_counters(&st->in, &tab) == 0 &&
-	    core_counters(st->core, &tab) == 0)
+	if (counters_now(st, &tab) == 0)
 		fp = open_memstream(&text, len);
 	if (fp) {
 		core_report(st->core, &tab, fp);
@@ -269,11 +286,13 @@ static void on_tick(time_t now, void *arg)
 	core_tick(st->core, now);
 }
 
-/* After every wake-up: the signals' flags. */
+/* After every wake-up: the signals' flags, and the progress line. */
 static int on_wake(void *arg)
 {
 	struct state *st = arg;
 
+	if (st->progress.on)
+		progress_update(&st->progress, st->in.bytes, progress_now_ms());
 	if (got_term)
 		return 1;
 	if (got_hup) {
@@ -290,13 +309,18 @@ static int on_wake(void *arg)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	/* long options without a short one: past every char */
-	enum { OPT_RULE_VERSION = UCHAR_MAX + 1, OPT_CHECK_CONFIG };
+	enum {
+		OPT_RULE_VERSION = UCHAR_MAX + 1,
+		OPT_CHECK_CONFIG,
+		OPT_EXPLAIN
+	};
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"replay", required_argument, NULL, 'r'},
 		{"output", required_argument, NULL, 'o'},
 		{"rule-version", required_argument, NULL, OPT_RULE_VERSION},
 		{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+		{"explain", optional_argument, NULL, OPT_EXPLAIN},
 		{"debug", no_argument, NULL, 'd'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
@@ -334,6 +358,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_CHECK_CONFIG:
 			o->check_config = true;
 			break;
+		case OPT_EXPLAIN:
+			o->explain = optarg && *optarg ? optarg : "-";
+			break;
 		case 'd':
 			log_set_debug(true);
 			break;
@@ -370,13 +397,41 @@ static int open_input(const struct opts *opts)
 	return fd;
 }
 
+/* --explain where the mode allows it: to a FILE in plugin mode (auditd
+ * owns the plugin's standard output), and never to standard output with
+ * the alerts. Returns 0, or -1 with the reason logged. */
+static int check_explain(const struct opts *opts, const struct config *cfg)
+{
+	if (!opts->explain || strcmp(opts->explain, "-") != 0)
+		return 0;
+	if (live) {
+		log_err("--explain needs a file in plugin mode: "
+			"--explain=FILE");
+		return -1;
+	}
+	if (opts->output && (cfg->outputs & OUT_BIT(OUT_STDOUT))) {
+		log_err("--explain and -o - both write to standard output: "
+			"give --explain=FILE");
+		return -1;
+	}
+	return 0;
+}
+
 /* Build the pipeline on the loaded configuration; in plugin mode, drop
  * privileges and switch diagnostics to syslog. Returns 0, or -1 with the
  * reason logged. */
 static int start(struct state *st)
 {
+	const char *explain = st->opts->explain;
+
 	st->core = core_create(&st->cfg[st->cur], live);
 	if (!st->core)
+		return -1;
+	/* a replay's --explain on standard output takes the alerts' place
+	 * there, unless -o sends them elsewhere */
+	if (explain &&
+	    core_explain(st->core, explain,
+			 live || strcmp(explain, "-") || st->opts->output) < 0)
 		return -1;
 	if (live) {
 		if (privs_drop() < 0)
@@ -388,13 +443,51 @@ static int start(struct state *st)
 	return 0;
 }
 
+/* A replay of a regular file, with stderr a terminal: show its progress
+ * there. */
+static void progress_begin(struct state *st, int fd)
+{
+	struct stat sb;
+	off_t at;
+
+	if (live || !isatty(STDERR_FILENO) || fstat(fd, &sb) < 0 ||
+	    !S_ISREG(sb.st_mode))
+		return;
+	at = lseek(fd, 0, SEEK_CUR);
+	if (at < 0 || at > sb.st_size)
+		at = 0;
+	progress_start(&st->progress, STDERR_FILENO,
+		       (uint64_t)(sb.st_size - at), progress_now_ms());
+}
+
+/* The end of a replay: the summary on stderr, from the counters the
+ * SIGUSR1 report prints. */
+static void summary(struct state *st)
+{
+	struct counters tab = {0};
+
+	progress_end(&st->progress);
+	if (counters_now(st, &tab) == 0)
+		core_summary(st->core, &tab, stderr);
+	else
+		log_warn("cannot build the summary");
+	counters_clear(&tab);
+}
+
 /* Read fd through the pipeline until EOF or SIGTERM. Returns 0, or -1
  * with the reason logged. */
 static int run(struct state *st, int fd)
 {
 	const struct input_hooks hooks = {on_event, on_tick, on_wake, st};
+	int rc, err;
 
-	if (input_run(fd, live, &hooks, &st->in) < 0) {
+	progress_begin(st, fd);
+	rc = input_run(fd, live, &hooks, &st->in);
+	err = errno;
+	if (!live)
+		summary(st);
+	errno = err;
+	if (rc < 0) {
 		log_warn("cannot read %s",
 			 fd == STDIN_FILENO ? "stdin" : st->opts->replay);
 		return -1;
@@ -421,6 +514,10 @@ int main(int argc, char **argv)
 
 	if (load_config(&opts, &st.cfg[0]) < 0)
 		return 1;
+	if (!opts.check_config && check_explain(&opts, &st.cfg[0]) < 0) {
+		config_clear(&st.cfg[0]);
+		return 1;
+	}
 	if (opts.check_config) {
 		printf("%s: configuration is valid\n",
 		       opts.config ? opts.config : CONFIG_DEFAULT_PATH);

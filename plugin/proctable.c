@@ -8,6 +8,7 @@
 #include "log.h"
 #include "proctable.h"
 #include "pt_store.h"
+#include "util.h"
 
 /*
  * What the entries mean; pt_store.c keeps them and chooses what to evict.
@@ -48,6 +49,7 @@ struct proctable {
 	struct pt_store *s;
 	size_t max_bytes; /* per image */
 	struct procfs *pfs;
+	const struct rule *rule; /* judges the images cut (may be NULL) */
 	uint32_t epoch;
 	struct proctable_stats st;
 	struct image *parent;	/* the last parent handed out, in full */
@@ -63,10 +65,13 @@ struct pt_query {
 	const struct image *img; /* for its start time and exec time */
 };
 
-/* Where a lookup found nothing: the process it wanted, as of key. */
+/* Where a lookup found nothing: the process it wanted, as of key; what it
+ * tried, and why it failed when it knows more than that it is missing. */
 struct pt_miss {
 	pid_t pid;
 	struct pt_key key;
+	unsigned tried;		 /* PROCTABLE_TRIED_* */
+	enum proctable_miss why; /* PROCTABLE_FOUND: not known yet */
 };
 
 static struct log_limit lim_evicted = LOG_LIMIT_INIT;
@@ -164,7 +169,10 @@ static struct pt_entry *image_source(const struct pt_store *s,
 		if (steps++ > s->st.entries)
 			return NULL;
 		up = parent_entry(s, e);
+		if (miss)
+			miss->tried |= PROCTABLE_TRIED_FORK;
 		if (!up && miss) {
+			miss->why = PROCTABLE_NEVER_SEEN;
 			miss->pid = e->fork_parent;
 			miss->key = e->key;
 			miss->key.fork = false;
@@ -290,6 +298,30 @@ void proctable_set_limits(struct proctable *pt, size_t max_entries,
 	store_evict_to_caps(pt->s);
 }
 
+/* Judge images with rule (see proctable.h). */
+void proctable_set_rule(struct proctable *pt, const struct rule *rule)
+{
+	pt->rule = rule;
+}
+
+/* A cut copy in e: keep the rule's result on the whole image with it.
+ * Returns 0, or -1 on ENOMEM. */
+static int keep_result(struct proctable *pt, struct pt_entry *e,
+		       const struct image *whole)
+{
+	if (!(e->img->flags & IMAGE_COPY_TRUNCATED))
+		return 0;
+	pt->st.truncated++;
+	if (!pt->rule)
+		return 0;
+	e->kept = malloc(sizeof(*e->kept));
+	if (!e->kept)
+		return -1;
+	rule_parent_eval(pt->rule, whole, e->kept);
+	e->bytes += sizeof(*e->kept);
+	return 0;
+}
+
 static void forget_node(void *arg, uint32_t node)
 {
 	struct proctable *pt = arg;
@@ -366,7 +398,7 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 		return -1;
 	copy->source = IMAGE_SRC_STREAM;
 	e = store_entry_new(PT_EXEC, &key, copy); /* measures the copy once */
-	if (!e)
+	if (!e || keep_result(pt, e, img) < 0)
 		goto nomem;
 	store_make_room(pt->s, e->bytes + sizeof(struct pt_proc));
 	if (store_place(pt->s, img->node, img->pid, &h, &p) < 0)
@@ -378,13 +410,13 @@ int proctable_exec(struct proctable *pt, const struct image *img)
 	file_late_fork(pt, p, &key, img->ppid);
 	if (store_insert(pt->s, h, p, e, img->session, PT_NEW, true) < 0)
 		goto nomem;
-	if (copy->flags & IMAGE_COPY_TRUNCATED)
-		pt->st.truncated++;
 	pt->st.execs++;
 	if (img->ppid > 0 && img->ppid != img->pid)
 		refresh_parents(pt, img->node, img->ppid, &key);
 	return 0;
 nomem:
+	if (e)
+		free(e->kept);
 	free(e);
 	image_free(copy);
 	errno = ENOMEM;
@@ -560,28 +592,31 @@ static struct pt_entry *proc_insert(struct proctable *pt, pid_t pid,
 		img = NULL;
 	}
 	copy = img ? image_pack(img, pt->max_bytes) : NULL;
-	image_free(img);
-	if (!copy)
+	if (!copy) {
+		image_free(img);
 		return NULL;
+	}
 	copy->source = IMAGE_SRC_PROC;
-	if (copy->flags & IMAGE_COPY_TRUNCATED)
-		pt->st.truncated++;
 	key.sec = copy->sec;
 	key.msec = copy->msec;
 	e = store_entry_new(PT_PROC, &key, copy);
-	if (!e || store_place(pt->s, NODE_LOCAL, pid, &h, &p) < 0 ||
+	if (!e || keep_result(pt, e, img) < 0 ||
+	    store_place(pt->s, NODE_LOCAL, pid, &h, &p) < 0 ||
 	    store_insert(pt->s, h, p, e, copy->session, id, false) < 0) {
+		if (e)
+			free(e->kept);
 		free(e);
 		image_free(copy);
-		return NULL;
+		copy = NULL;
 	}
-	return e;
+	image_free(img);
+	return copy ? e : NULL;
 }
 
 /*
  * The entry of q's parent, without counting (see proctable_parent): a FORK
- * entry stands for its source's image. *miss (if not NULL) says which
- * process was missing when there is none.
+ * entry stands for its source's image. *miss says what was tried, and
+ * which process was missing when there is none.
  */
 static struct pt_entry *find_parent(struct proctable *pt,
 				    const struct pt_query *q,
@@ -589,14 +624,24 @@ static struct pt_entry *find_parent(struct proctable *pt,
 {
 	struct pt_entry *cand, *e;
 	uint64_t bound, pst;
-	bool own;
+	bool own, proc;
 
-	if (q->ppid <= 0 || q->ppid == q->pid)
+	if (q->ppid <= 0 || q->ppid == q->pid) {
+		miss->why = PROCTABLE_NO_PPID;
 		return NULL;
+	}
+	miss->tried |= PROCTABLE_TRIED_STREAM;
 	cand = store_find(store_proc(pt->s, q->node, q->ppid), &q->key);
-	if (q->node == NODE_LOCAL && pt->pfs &&
-	    child_bound(pt, q, &bound) == 0 &&
-	    procfs_start_ticks(pt->pfs, q->ppid, &pst) == 0 && pst <= bound) {
+	proc = q->node == NODE_LOCAL && pt->pfs &&
+	       child_bound(pt, q, &bound) == 0;
+	if (proc) {
+		miss->tried |= PROCTABLE_TRIED_PROC;
+		miss->why = PROCTABLE_PROC_GONE;
+	} else if (pt->pfs && q->node != NODE_LOCAL) {
+		miss->why = PROCTABLE_OTHER_HOST;
+	}
+	if (proc && procfs_start_ticks(pt->pfs, q->ppid, &pst) == 0 &&
+	    pst <= bound) {
 		/* the process now at ppid was there when the child
 		 * exec'd: it is the parent */
 		own = cand && entry_of_process(pt, cand, pst);
@@ -622,9 +667,10 @@ static struct pt_entry *find_parent(struct proctable *pt,
 		/* a sweep saw its process gone before the child exec'd:
 		 * the pid went to a process we never saw (a fork) */
 		pt->st.reused++;
+		miss->why = PROCTABLE_REUSED;
 		return NULL;
 	}
-	if (!cand && miss) {
+	if (!cand) {
 		miss->pid = q->ppid;
 		miss->key = q->key;
 	}
@@ -633,12 +679,15 @@ static struct pt_entry *find_parent(struct proctable *pt,
 
 /* Count an unknown parent; say so when the table had evicted it. */
 static void parent_unknown(struct proctable *pt, const struct pt_query *q,
-			   const struct pt_miss *miss)
+			   struct pt_miss *miss)
 {
 	pt->st.parents_unknown++;
+	if (miss->why == PROCTABLE_FOUND)
+		miss->why = PROCTABLE_NEVER_SEEN;
 	if (miss->pid <= 0 ||
 	    !store_was_evicted(pt->s, q->node, miss->pid, &miss->key))
 		return;
+	miss->why = PROCTABLE_EVICTED;
 	pt->st.parents_evicted++;
 	log_limited(&lim_evicted,
 		    "process table full: the image of pid %d, an ancestor of "
@@ -649,8 +698,9 @@ static void parent_unknown(struct proctable *pt, const struct pt_query *q,
 }
 
 /* The parent of child, counted by source (see proctable.h). */
-const struct image *proctable_parent(struct proctable *pt,
-				     const struct image *child)
+const struct image *proctable_lookup(struct proctable *pt,
+				     const struct image *child,
+				     struct proctable_lookup *out)
 {
 	struct pt_query q = query_of(pt, child);
 	struct pt_miss miss = {0};
@@ -658,8 +708,12 @@ const struct image *proctable_parent(struct proctable *pt,
 	struct pt_entry *src = image_source(pt->s, e, &miss);
 	struct image *full;
 
+	memset(out, 0, sizeof(*out));
+	out->tried = miss.tried;
 	if (!src) {
 		parent_unknown(pt, &q, &miss);
+		out->miss = miss.why;
+		out->missing = miss.pid;
 		return NULL;
 	}
 	if (e->kind == PT_PROC)
@@ -671,11 +725,14 @@ const struct image *proctable_parent(struct proctable *pt,
 	 * image is better than none; a fork edge has none. */
 	full = e->kind == PT_FORK ? fork_copy(pt, e, src, true)
 				  : image_copy(src->img, 0);
-	if (!full)
-		return e->kind == PT_FORK ? NULL : src->img;
-	image_free(pt->parent);
-	pt->parent = full;
-	return full;
+	if (full) {
+		image_free(pt->parent);
+		pt->parent = full;
+	}
+	out->parent = full ? full : e->kind == PT_FORK ? NULL : src->img;
+	out->miss = out->parent ? PROCTABLE_FOUND : PROCTABLE_NOMEM;
+	out->kept = out->parent ? src->kept : NULL;
+	return out->parent;
 }
 
 /* Ancestors of child, parent first (see proctable.h). */
@@ -696,7 +753,7 @@ size_t proctable_ancestry(struct proctable *pt, const struct image *child,
 			;
 		if (i < n)
 			break; /* a cycle */
-		e = find_parent(pt, &q, NULL);
+		e = find_parent(pt, &q, &(struct pt_miss){0});
 		/* nested forks share their source: walk to it once */
 		src = e && e == hint ? hint_src : image_source(pt->s, e, NULL);
 		if (!src)
@@ -822,12 +879,6 @@ void proctable_tick(struct proctable *pt, time_t now)
 		free(c.live);
 	}
 	store_evict_to_caps(pt->s);
-}
-
-/* Periodic maintenance now (see proctable.h). */
-void proctable_sweep(struct proctable *pt)
-{
-	proctable_tick(pt, time(NULL));
 }
 
 /* Copy the counters (see proctable.h). */

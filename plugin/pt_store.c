@@ -528,6 +528,7 @@ static void entry_free(struct pt_store *s, struct pt_entry *e)
 	p->n--;
 	account(s, e, false);
 	image_free(e->img);
+	free(e->kept);
 	free(e);
 	proc_put(s, p);
 	group_put(s, g);
@@ -762,6 +763,7 @@ static void free_record(struct pt_hlink *l)
 		for (e = p->newest; e; e = older) {
 			older = e->older;
 			image_free(e->img);
+			free(e->kept);
 			free(e);
 		}
 		free(p);
