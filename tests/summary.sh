@@ -146,10 +146,16 @@ for _ in $(seq 100); do
 	[ "$(grep -c '' "$tmp/ex.json" 2>/dev/null)" = 18 ] && break
 	sleep 0.1
 done
-sleep 0.3 # the events after the last dracut run
-kill -USR1 "$pid"
+# ask for the report until it shows every byte read (the events after
+# the last run may still be on their way)
 for _ in $(seq 50); do
-	[ -s "$tmp/state" ] && break
+	rm -f "$tmp/state"
+	kill -USR1 "$pid"
+	for _ in $(seq 50); do
+		[ -s "$tmp/state" ] && break
+		sleep 0.05
+	done
+	grep -q -x "input_bytes = $bytes" "$tmp/state" 2>/dev/null && break
 	sleep 0.1
 done
 exec 3>&-
