@@ -393,6 +393,31 @@ while IFS='|' read -r case marker verdict n a b c d; do
 	esac
 done <<<"$EXPECTED"
 
+# --rule-version on the command line: launchers-enriched under version 7
+# gives launchers-v7's lines (its CASE.conf says rule_version = 7)
+"$PLUGIN" -c "$tmp/empty.conf" -r "$fix/launchers-enriched.log" \
+	--rule-version 7 --explain >"$tmp/v7.ex" 2>/dev/null
+check "--rule-version 7 --explain: launchers-v7's lines" \
+	cmp -s "$tmp/v7.ex" "$tmp/ex/launchers-v7.json"
+
+# --- a parent the process table evicted: long-parent-raw, whose parent
+# exec'd about 2,000 execs before its dracut run, with room for 1,950
+# images. The parent is evicted (every image after it is newer); the
+# table's record of evictions (a quarter as many slots) still holds it, as
+# about 70 evictions came after it.
+printf 'table_max_entries = 1950\n' >"$tmp/small.conf"
+chmod 0600 "$tmp/small.conf"
+xz -dc "$fix/long-parent-raw.log.xz" |
+	"$PLUGIN" -c "$tmp/small.conf" -r - --explain >"$tmp/evict.ex" \
+	2>"$tmp/evict.err"
+IFS=$'\t' read -r _ pid ppid _ <"$tmp/long-parent-raw.cand"
+check "a parent evicted: no_parent, evicted, pid $ppid, tried stream" \
+	test "$(jq -r '[.verdict, .lookup.reason, .lookup.missing_pid,
+	(.lookup.tried | join(",")), .process.pid] | join("|")' \
+	"$tmp/evict.ex")" = "no_parent|evicted|$ppid|stream|$pid"
+check "... the summary counts it" grep -q -E -x '    +1  evicted' \
+	"$tmp/evict.err"
+
 # --- a collector's log (tests/fleet/interleave.py: two hosts' recordings,
 # their records under node= names): each line names the host the exec ran
 # on, as its alert does
