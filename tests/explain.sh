@@ -532,4 +532,31 @@ check "... FILE holds the replay's lines" cmp -s "$tmp/m1" "$tmp/p2.json"
 alerts "$tmp/p2" >"$tmp/p2.al"
 check "... the alerts go to the outputs" cmp -s "$tmp/plain" "$tmp/p2.al"
 
+# plugin mode, FILE rotated: SIGHUP reopens it (as logrotate's postrotate
+# does); the lines before go to the renamed file, the ones after to FILE
+mkfifo "$tmp/fifo"
+"$PLUGIN" -c "$tmp/live.conf" --explain="$tmp/rot.json" -o - <"$tmp/fifo" \
+	>/dev/null 2>&1 &
+ppid_=$!
+exec 3>"$tmp/fifo"
+cat "$fix/bash-c-raw.log" >&3
+for _ in $(seq 100); do
+	[ -s "$tmp/rot.json" ] && break
+	sleep 0.05
+done
+mv "$tmp/rot.json" "$tmp/rot.json.1"
+kill -HUP "$ppid_"
+for _ in $(seq 100); do
+	[ -e "$tmp/rot.json" ] && break
+	sleep 0.05
+done
+cat "$log" >&3
+exec 3>&-
+wait "$ppid_"
+check "plugin mode, FILE renamed and SIGHUP: exit 0" test $? -eq 0
+check "... the line before in the renamed file" \
+	test "$(grep -c '' "$tmp/rot.json.1")" = 1
+check "... the $n after in a new FILE" \
+	test "$(grep -c '' "$tmp/rot.json" 2>/dev/null)" = "$n"
+
 finish
