@@ -537,7 +537,7 @@ check "... the alerts go to the outputs" cmp -s "$tmp/plain" "$tmp/p2.al"
 mkfifo "$tmp/fifo"
 "$PLUGIN" -c "$tmp/live.conf" --explain="$tmp/rot.json" -o - <"$tmp/fifo" \
 	>/dev/null 2>&1 &
-ppid_=$!
+plug=$!
 exec 3>"$tmp/fifo"
 cat "$fix/bash-c-raw.log" >&3
 for _ in $(seq 100); do
@@ -545,14 +545,14 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 mv "$tmp/rot.json" "$tmp/rot.json.1"
-kill -HUP "$ppid_"
+kill -HUP "$plug"
 for _ in $(seq 100); do
 	[ -e "$tmp/rot.json" ] && break
 	sleep 0.05
 done
 cat "$log" >&3
 exec 3>&-
-wait "$ppid_"
+wait "$plug"
 check "plugin mode, FILE renamed and SIGHUP: exit 0" test $? -eq 0
 check "... the line before in the renamed file" \
 	test "$(grep -c '' "$tmp/rot.json.1")" = 1
