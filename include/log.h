@@ -20,6 +20,10 @@ void log_use_syslog(bool on);
  * or NULL for log_open's again. */
 void log_syslog_ident(const char *ident);
 
+/* Call fn(arg) before each message written to stderr (a progress line on
+ * the terminal makes room for it), or no one for fn NULL. */
+void log_before_stderr(void (*fn)(void *arg), void *arg);
+
 /* Write LOG_DEBUG messages (log_debug) from now on, or not. */
 void log_set_debug(bool on);
 

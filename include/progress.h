@@ -31,6 +31,10 @@ void progress_start(struct progress *p, int fd, uint64_t total,
  * passed since it was last drawn. Nothing when p is off. */
 void progress_update(struct progress *p, uint64_t done, uint64_t now_ms);
 
+/* Erase the line, so that a message can take its place; the next
+ * progress_update draws it again below (nothing when p is off). */
+void progress_clear(struct progress *p);
+
 /* Erase the line and turn p off (nothing when off). */
 void progress_end(struct progress *p);
 

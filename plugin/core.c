@@ -292,6 +292,15 @@ static void core_alert(struct core *core, const struct alert_input *in)
 	sink_emit_doc(core->sink, &doc);
 }
 
+/* The host img ran on: a sender's node name, or this host's. */
+static const char *core_host_of(const struct core *core,
+				const struct image *img)
+{
+	if (img->node != NODE_LOCAL)
+		return node_name(core->nodes, img->node);
+	return core->host;
+}
+
 /* The alert for img and its parent: with its ancestry, to the sink. */
 static void core_raise(struct core *core, const struct image *img,
 		       const struct image *parent)
@@ -315,11 +324,9 @@ static void core_raise(struct core *core, const struct image *img,
 	in.rule = rule_meta(core->rule);
 	/* a collector decides for its senders: their name, and its own as the
 	 * observer (live: a replay does not know which host collected) */
-	in.host_name = core->host;
-	if (img->node != NODE_LOCAL) {
-		in.host_name = node_name(core->nodes, img->node);
+	in.host_name = core_host_of(core, img);
+	if (img->node != NODE_LOCAL)
 		in.observer_name = core->live ? core->host : NULL;
-	}
 	in.created_ms = now_ms();
 	core_alert(core, &in);
 }
@@ -342,7 +349,10 @@ static void core_candidate(struct core *core, const struct image *img)
 							  : look.miss));
 	}
 	if (core->explain) {
-		const struct explain_input ex = {img, &look, &d, core->host};
+		/* the host the alert would name: a sender's, in a
+		 * collector's log */
+		const struct explain_input ex = {img, &look, &d,
+						 core_host_of(core, img)};
 
 		explain_write(core->explain, &ex);
 	}

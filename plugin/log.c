@@ -18,6 +18,8 @@ static bool syslog_ident_set; /* log_syslog_ident named one */
 static struct devlog log_dl = DEVLOG_INIT(DEFAULT_IDENT);
 static bool log_to_syslog;
 static bool log_debug_on;
+static void (*log_before)(void *arg); /* log_before_stderr */
+static void *log_before_arg;
 
 void log_open(const char *ident)
 {
@@ -39,6 +41,12 @@ void log_syslog_ident(const char *ident)
 	devlog_set_ident(&log_dl, ident ? ident : log_ident);
 }
 
+void log_before_stderr(void (*fn)(void *arg), void *arg)
+{
+	log_before = fn;
+	log_before_arg = arg;
+}
+
 void log_set_debug(bool on)
 {
 	log_debug_on = on;
@@ -51,8 +59,11 @@ static void log_write(int pri, const char *line)
 	if (log_to_syslog)
 		devlog_send(&log_dl, LOG_DAEMON | pri, NULL, line,
 			    strlen(line));
-	else
+	else {
+		if (log_before)
+			log_before(log_before_arg);
 		fprintf(stderr, "%s: %s\n", log_ident, line);
+	}
 }
 
 /* The formatting, for every level. */

@@ -443,6 +443,12 @@ static int start(struct state *st)
 	return 0;
 }
 
+/* A message on stderr: the progress line makes room for it. */
+static void progress_room(void *arg)
+{
+	progress_clear(arg);
+}
+
 /* A replay of a regular file, with stderr a terminal: show its progress
  * there. */
 static void progress_begin(struct state *st, int fd)
@@ -458,6 +464,7 @@ static void progress_begin(struct state *st, int fd)
 		at = 0;
 	progress_start(&st->progress, STDERR_FILENO,
 		       (uint64_t)(sb.st_size - at), progress_now_ms());
+	log_before_stderr(progress_room, &st->progress);
 }
 
 /* The end of a replay: the summary on stderr, from the counters the
@@ -467,6 +474,7 @@ static void summary(struct state *st)
 	struct counters tab = {0};
 
 	progress_end(&st->progress);
+	log_before_stderr(NULL, NULL);
 	if (counters_now(st, &tab) == 0)
 		core_summary(st->core, &tab, stderr);
 	else

@@ -120,7 +120,7 @@ void progress_update(struct progress *p, uint64_t done, uint64_t now_ms)
 		draw(p, done, now_ms);
 }
 
-void progress_end(struct progress *p)
+void progress_clear(struct progress *p)
 {
 	static const char erase[] = CR ERASE_EOL;
 	ssize_t w;
@@ -130,5 +130,11 @@ void progress_end(struct progress *p)
 	do
 		w = write(p->fd, erase, sizeof(erase) - 1);
 	while (w < 0 && errno == EINTR);
+	p->last_ms = 0; /* drawn again at the next update */
+}
+
+void progress_end(struct progress *p)
+{
+	progress_clear(p);
 	p->on = false;
 }
