@@ -24,7 +24,7 @@
 # the alerts are those of the hosts' own replays (each window replayed
 # alone, the host named; compared whole but event.created and observer).
 # A missed target, or alerts that differ, are printed, not failed: exit 0;
-# exit 1 if a replay fails. About a minute on two cores.
+# exit 1 if a replay fails. About three minutes on two busy cores.
 #
 # Environment: top_srcdir, top_builddir, PLUGIN, CORPUS, BENCH_NODES.
 set -u
@@ -160,8 +160,8 @@ for n in $nodes_list; do
 	python3 "$split" same "$tmp/hosts" "$tmp/own" \
 		"$tmp"/coll-{record,event}-{default,collector}.json \
 		>"$tmp/same" || exit 1
-	[ "$n" = "${nodes_list%% *}" ] && row 1 - "default (baseline)" \
-		"$single_events" "$base" "$(median single 3)" -
+	row 1 - "single host" "$single_events" "$base" \
+		"$(median single 3)" "- (the baseline of the $n below)"
 	i=0
 	for order in record event; do
 		for b in default collector; do
