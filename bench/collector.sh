@@ -131,11 +131,11 @@ for n in $nodes_list; do
 		>"$tmp/hosts" || exit 1
 	# each window replayed alone: its hosts' own alerts
 	mkdir -p "$tmp/own"
-	for w in "$tmp"/w/*.log; do
-		"$PLUGIN" -c "$tmp/default.conf" -r "$w" \
-			-o "file:$tmp/own/$(basename "$w" .log).json" \
-			>/dev/null 2>&1 || { say "$w: replay failed"; exit 1; }
-	done
+	# shellcheck disable=SC2016 # expanded by sh
+	printf '%s\n' "$tmp"/w/*.log | xargs -P 2 -I '{}' sh -c \
+		'"$1" -c "$2" -r "$3" -o "file:$4/$(basename "$3" .log).json" \
+			>/dev/null 2>&1' sh "$PLUGIN" "$tmp/default.conf" '{}' \
+		"$tmp/own" || { say "a window's own replay failed"; exit 1; }
 	mapfile -t hosts <"$tmp/hosts"
 	for order in record event; do
 		flag=--drop-eoe
