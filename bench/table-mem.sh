@@ -31,10 +31,12 @@ if [ ! -x "$bin" ]; then
 	exit 77
 fi
 
-# default KEY: the number plugin/config.c assigns to cfg->KEY by default
+# default KEY: the default plugin/config.c's keyword table gives KEY, the
+# last argument of its KW_NUM("KEY", ...) entry (a number, not a macro)
 default() {
-	sed -n "s/^[[:space:]]*cfg->$1 = \([0-9][0-9]*\);.*/\1/p" "$conf_c" |
-		head -n 1
+	tr '\n' ' ' <"$conf_c" |
+		grep -o "KW_NUM(\"$1\",[^)]*)" | head -n 1 |
+		sed -n 's/.*,[[:space:]]*\([0-9][0-9]*\))$/\1/p'
 }
 cap=$(default table_max_entries)
 img=$(default table_max_image_bytes)
