@@ -28,7 +28,7 @@
  * processing) before it is read. Below that rate, or after a wake-up that
  * found nothing, the loop waits for the next record and reads it at once.
  */
-#define INPUT_BATCH_MS 15
+#define INPUT_BATCH_MS 20
 #define INPUT_BATCH_RATE 40
 
 /* What the read loop calls. Every member may be NULL. */
