@@ -495,7 +495,7 @@ static const struct keyword keywords[] = {
 	KW("rule_version", parse_rule_version),
 	{.name = "exception", .parse = parse_exception, .repeat = true},
 	KW_NUM("table_max_entries", table_max_entries, 64, 4194304, false,
-	       2048),
+	       4096),
 	KW_NUM("table_max_image_bytes", table_max_image_bytes, 256, 1048576,
 	       true, 4096),
 	KW_BOOL("proc_fallback", proc_fallback, true),

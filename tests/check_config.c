@@ -139,7 +139,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.syslog_max_message, 8096);
 	ck_assert_int_eq(cfg.rule_version, 1);
 	ck_assert_uint_eq(cfg.nexceptions, 0);
-	ck_assert_uint_eq(cfg.table_max_entries, 2048);
+	ck_assert_uint_eq(cfg.table_max_entries, 4096);
 	ck_assert_uint_eq(cfg.table_max_image_bytes, 4096);
 	ck_assert(cfg.proc_fallback);
 	ck_assert_uint_eq(cfg.ancestry_depth, 8);
@@ -451,7 +451,7 @@ START_TEST(test_number_ranges)
 	/* values land in the right fields */
 	load_line("ancestry_depth = 64", &cfg);
 	ck_assert_uint_eq(cfg.ancestry_depth, 64);
-	ck_assert_uint_eq(cfg.table_max_entries, 2048);
+	ck_assert_uint_eq(cfg.table_max_entries, 4096);
 	config_clear(&cfg);
 	load_line("table_max_entries = 4194304", &cfg);
 	ck_assert_uint_eq(cfg.table_max_entries, 4194304);
