@@ -19,6 +19,18 @@
 #define INPUT_LOST_RECORDS 10000
 #define INPUT_OPEN_MAX 4096
 
+/*
+ * Plugin mode paces its reads under load: while events end at least
+ * INPUT_BATCH_RATE a second and the last wake-up found records, the loop
+ * does not wait for the next record auditd writes but sleeps
+ * INPUT_BATCH_MS and then reads all that came meanwhile, in one wake-up
+ * and one read. So a record waits at most INPUT_BATCH_MS (and the batch's
+ * processing) before it is read. Below that rate, or after a wake-up that
+ * found nothing, the loop waits for the next record and reads it at once.
+ */
+#define INPUT_BATCH_MS 20
+#define INPUT_BATCH_RATE 40
+
 /* What the read loop calls. Every member may be NULL. */
 struct input_hooks {
 	/* A complete event: au is positioned at its first record, and is

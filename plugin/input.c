@@ -22,20 +22,8 @@
 #define INPUT_MAX_LINE (INPUT_BUF / 2)
 /* Reads per wake-up before signals and the tick are looked at again. */
 #define INPUT_DRAIN_READS 64
-/*
- * Live mode: after a batch of reads that ended on a complete event, wait
- * this long before polling again, so that the records auditd writes one by
- * one meanwhile are read and parsed as one batch (the README's design notes
- * say why). It bounds the wake-ups to about 1000 / INPUT_BATCH_MS a second
- * and adds at most that much latency to an alert.
- */
-#define INPUT_BATCH_MS 10
-/* Batching engages only while events end at least this fast (per second):
- * an exec on a quiet stream is read at once, so that a /proc fallback reads
- * the parent as close to the exec as it can. */
-#define INPUT_BATCH_RATE 200
 /* A wake-up that finds at least this much waiting is part of a flood: the
- * next one reads at once, without waiting for a batch. */
+ * next one reads at once, without sleeping INPUT_BATCH_MS (input.h). */
 #define INPUT_BUSY_BYTES (256 * 1024)
 /* The pipe from auditd is grown to this size when the system allows, so
  * that a batch (or a slow alert write) never blocks auditd's writes. */
@@ -57,6 +45,7 @@ struct input {
 	const struct input_hooks *hooks;
 	struct input_stats *st;
 	bool live;
+	bool pace;		/* under load: sleep, then read (input.h) */
 	char *buf;
 	size_t len;		/* bytes held in buf */
 	uint64_t ended;		/* events ended, as of the last read */
@@ -161,7 +150,10 @@ static void input_hold_signals(sigset_t *old)
 /*
  * Read what fd holds now, up to max bytes (or INPUT_DRAIN_READS reads),
  * into the records. Returns the bytes read; sets *eof at end of input or on
- * a read error (*err = errno). live: fd is non-blocking.
+ * a read error (*err = errno). live: fd is non-blocking, and a read that
+ * fills less than the room it was given has emptied it (a pipe or a
+ * stream socket, as auditd gives its plugins, returns all it holds): no
+ * read more that would only fail with EAGAIN.
  */
 static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
 			  int *err)
@@ -169,6 +161,7 @@ static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
 	size_t total = 0;
 
 	for (int reads = 0; reads < INPUT_DRAIN_READS && total < max; reads++) {
+		size_t room = INPUT_BUF - in->len;
 		ssize_t n = input_read(in, fd);
 		size_t used;
 
@@ -191,8 +184,8 @@ static size_t input_drain(struct input *in, int fd, size_t max, bool *eof,
 		input_count(in);
 		memmove(in->buf, in->buf + used, in->len - used);
 		in->len -= used;
-		if (!in->live)
-			break; /* a blocking fd: poll again */
+		if (!in->live || (size_t)n < room)
+			break; /* a blocking fd: poll again; or fd is empty */
 	}
 	return total;
 }
@@ -241,6 +234,7 @@ static int input_open(struct input *in, int fd)
 		return -1;
 	}
 	auparse_add_callback(in->au, input_event, in, NULL);
+	in->rate_sec = time(NULL); /* the events of the first second count */
 	if (in->live) {
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		/* best effort: stdin may be a file, or the limit lower */
@@ -263,50 +257,55 @@ static void input_close(struct input *in)
 }
 
 /*
- * One wake-up with data: drain what auditd wrote so it never blocks on us,
- * but come back to signals and ticks every INPUT_DRAIN_READS reads under a
- * steady flood; end the events lost. Then, live, let the next
- * events gather into a batch (unless a flood is on). An event that starts
- * on an idle stream is still read at once; signals end the wait early.
- * Returns non-zero when hooks->wake asks to stop.
+ * One wake-up: drain what auditd wrote so it never blocks on us, but come
+ * back to signals and ticks every INPUT_DRAIN_READS reads under a steady
+ * flood; end the events lost. Then decide how the next wake-up comes: live
+ * and under load, after INPUT_BATCH_MS of sleep (input.h), unless this one
+ * found nothing (the load is over) or a flood (read again at once).
  */
-static int input_batch(struct input *in, int fd, const sigset_t *old, bool *eof,
-		       int *err)
+static void input_wakeup(struct input *in, int fd, bool *eof, int *err)
 {
-	const struct timespec batch = {0, INPUT_BATCH_MS * NS_PER_MS};
-	bool busy;
+	size_t got = input_drain(in, fd, SIZE_MAX, eof, err);
 
-	busy = input_drain(in, fd, SIZE_MAX, eof, err) >= INPUT_BUSY_BYTES;
 	input_age(in);
-	if (in->live && !busy && !*eof && records_at_end(in->rs) &&
-	    input_under_load(in, time(NULL))) {
-		ppoll(NULL, 0, &batch, old);
-		return input_wake(in);
+	in->pace = in->live && !*eof && got > 0 && got < INPUT_BUSY_BYTES &&
+		   input_under_load(in, time(NULL));
+}
+
+/* Wait for input: under load sleep INPUT_BATCH_MS, and have fd read
+ * whatever it holds then (returns 1); else ppoll as it says. */
+static int input_wait(struct input *in, int fd, const sigset_t *old)
+{
+	const struct timespec tick = {INPUT_TICK_S, 0};
+	const struct timespec batch = {0, INPUT_BATCH_MS * NS_PER_MS};
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	if (in->pace) {
+		ppoll(NULL, 0, &batch, old); /* a signal ends it early */
+		return 1;
 	}
-	return 0;
+	return ppoll(&pfd, 1, in->live ? &tick : NULL, old);
 }
 
 /* The loop: wait, read, hand over, tick. Returns 0, or -1 with errno. */
 static int input_loop(struct input *in, int fd, const sigset_t *old)
 {
-	const struct timespec tick = {INPUT_TICK_S, 0};
 	time_t last_tick = 0, now;
 	bool eof = false, stop = false;
+	size_t left = INPUT_STOP_DRAIN, n;
 	int err = 0, r;
 
 	/* a flag set before the loop began: no signal will wake it */
 	stop = input_wake(in);
 	while (!eof && !stop) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-
-		r = ppoll(&pfd, 1, in->live ? &tick : NULL, old);
+		r = input_wait(in, fd, old);
 		if (r < 0 && errno != EINTR) {
 			err = errno;
 			break;
 		}
 		stop = input_wake(in);
 		if (!stop && r > 0)
-			stop = input_batch(in, fd, old, &eof, &err);
+			input_wakeup(in, fd, &eof, &err);
 		if (!stop && in->live && r == 0)
 			input_age(in);
 		now = time(NULL);
@@ -318,8 +317,9 @@ static int input_loop(struct input *in, int fd, const sigset_t *old)
 	}
 	/* Asked to stop (auditd's SIGTERM): what auditd has already written
 	 * is still processed, so a restart misses nothing it was sent. */
-	if (stop && in->live && !eof)
-		input_drain(in, fd, INPUT_STOP_DRAIN, &eof, &err);
+	while (stop && in->live && !eof && left > 0 &&
+	       (n = input_drain(in, fd, left, &eof, &err)) > 0)
+		left -= n < left ? n : left;
 	errno = err;
 	return err ? -1 : 0;
 }

@@ -53,7 +53,18 @@ struct seen {
 	pthread_cond_t cond;
 	size_t n;		/* events handed over */
 	char (*ev)[EVENT_TEXT]; /* each, n of them */
+	unsigned long wakes;	/* hooks->wake calls (on_wake) */
+	unsigned long *woke;	/* for each event, wakes when it came */
+	uint64_t *at;		/* and the monotonic ms when it came */
 };
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 static void on_event(auparse_state_t *au, void *arg)
 {
@@ -75,11 +86,26 @@ static void on_event(auparse_state_t *au, void *arg)
 	} while (auparse_next_record(au) > 0);
 	pthread_mutex_lock(&s->lock);
 	s->ev = realloc(s->ev, (s->n + 1) * sizeof(*s->ev));
-	ck_assert_ptr_nonnull(s->ev);
+	s->woke = realloc(s->woke, (s->n + 1) * sizeof(*s->woke));
+	s->at = realloc(s->at, (s->n + 1) * sizeof(*s->at));
+	ck_assert(s->ev && s->woke && s->at);
 	memcpy(s->ev[s->n], text, sizeof(text));
+	s->woke[s->n] = s->wakes;
+	s->at[s->n] = now_ms();
 	s->n++;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* hooks->wake: count the wake-ups */
+static int on_wake(void *arg)
+{
+	struct seen *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	s->wakes++;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
 }
 
 static void seen_init(struct seen *s)
@@ -106,6 +132,18 @@ static bool seen_wait(struct seen *s, size_t n)
 	return ok;
 }
 
+/* Free what the hooks saw. */
+static void seen_forget(struct seen *s)
+{
+	free(s->ev);
+	free(s->woke);
+	free(s->at);
+	s->ev = NULL;
+	s->woke = NULL;
+	s->at = NULL;
+	s->n = 0;
+}
+
 /* The events handed over are exactly want; then they are forgotten. */
 static void check_events(struct seen *s, const char *const *want)
 {
@@ -117,11 +155,9 @@ static void check_events(struct seen *s, const char *const *want)
 		ck_assert_str_eq(s->ev[i], want[i]);
 	}
 	ck_assert_uint_eq(s->n, i);
-	/* the last look at them in every test */
-	free(s->ev);
-	s->ev = NULL;
-	s->n = 0;
+	seen_forget(s); /* the last look at them in every test */
 }
+
 
 static void check_stats(const struct input_stats *got,
 			const struct input_stats *want)
@@ -426,7 +462,131 @@ START_TEST(test_replay_lost_end)
 	ck_assert_uint_eq(st.unended, 1);
 	ck_assert_uint_eq(st.skipped, nlater);
 	buf_free(&later);
-	free(s.ev);
+	seen_forget(&s);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- pacing */
+
+/* Events the paced test writes one by one, PACE_GAP_MS apart, after a burst
+ * of INPUT_BATCH_RATE events (the rate that paces the reads); and how late
+ * an event may come after INPUT_BATCH_MS on a busy machine (well below the
+ * 1 s tick, or the next write, that would hand it over if it waited). */
+#define PACE_EVENTS 30
+#define PACE_GAP_MS 3
+#define SLACK_MS 100
+
+struct pacer {
+	int fd;
+	struct seen *seen;
+	size_t burst;			/* events written at once first */
+	size_t n;			/* then events written one by one */
+	uint64_t written[PACE_EVENTS];	/* when each was written */
+	bool ok;			/* every event came */
+};
+
+/* Write serial's event (SYSCALL, PROCTITLE) to fd, or to b when b. */
+static void write_event(int fd, struct buf *b, size_t serial)
+{
+	char rec[2 * EVENT_TEXT];
+	int n = snprintf(rec, sizeof(rec),
+			 SC("", "1700000001.000:%zu") PT("", "1700000001.000:%zu"),
+			 serial, serial);
+
+	if (b)
+		ck_assert_int_eq(buf_append(b, rec, (size_t)n), 0);
+	else
+		ck_assert_int_eq(write(fd, rec, (size_t)n), n);
+}
+
+static void *pacer_main(void *arg)
+{
+	const struct timespec gap = {0, PACE_GAP_MS * 1000000L};
+	struct pacer *p = arg;
+	struct buf burst = {0};
+	size_t i;
+
+	for (i = 0; i < p->burst; i++)
+		write_event(-1, &burst, 1000 + i);
+	if (p->burst) {
+		ck_assert_int_eq(write(p->fd, burst.p, burst.len),
+				 (ssize_t)burst.len);
+		p->ok = seen_wait(p->seen, p->burst);
+	}
+	for (i = 0; i < p->n; i++) {
+		p->written[i] = now_ms();
+		write_event(p->fd, NULL, i);
+		nanosleep(&gap, NULL);
+	}
+	p->ok = seen_wait(p->seen, p->burst + p->n);
+	close(p->fd);
+	buf_free(&burst);
+	return NULL;
+}
+
+/* Run input_run live over a pipe that p writes; the hooks count wake-ups. */
+static void run_pacer(struct pacer *p, struct seen *s)
+{
+	const struct input_hooks hooks = {on_event, NULL, on_wake, s};
+	pthread_t t;
+	int fds[2];
+
+	seen_init(s);
+	ck_assert_int_eq(pipe(fds), 0);
+	p->fd = fds[1];
+	p->seen = s;
+	ck_assert_int_eq(pthread_create(&t, NULL, pacer_main, p), 0);
+	ck_assert_int_eq(input_run(fds[0], true, &hooks, NULL), 0);
+	pthread_join(t, NULL);
+	close(fds[0]);
+	ck_assert_msg(p->ok, "not every event came");
+	ck_assert_uint_eq(s->n, p->burst + p->n);
+}
+
+/*
+ * Under load (a burst of INPUT_BATCH_RATE events), events written one by
+ * one PACE_GAP_MS apart are read in batches: at least two a wake-up on
+ * average (about INPUT_BATCH_MS / PACE_GAP_MS), yet none later than
+ * INPUT_BATCH_MS (and SLACK_MS) after it was written.
+ */
+START_TEST(test_live_paced)
+{
+	struct pacer p = {.burst = INPUT_BATCH_RATE, .n = PACE_EVENTS};
+	struct seen s;
+	size_t i, batches = 0;
+
+	run_pacer(&p, &s);
+	for (i = 0; i < p.n; i++) {
+		size_t k = p.burst + i;
+		unsigned long serial = 0;
+
+		ck_assert_int_eq(sscanf(s.ev[k], "- %lu", &serial), 1);
+		ck_assert_uint_eq(serial, i);
+		if (i == 0 || s.woke[k] != s.woke[k - 1])
+			batches++;
+		ck_assert_msg(s.at[k] - p.written[i] <=
+				      INPUT_BATCH_MS + SLACK_MS,
+			      "event %zu came %llu ms after it was written", i,
+			      (unsigned long long)(s.at[k] - p.written[i]));
+	}
+	ck_assert_msg(2 * batches <= p.n, "%zu events in %zu wake-ups", p.n,
+		      batches);
+	seen_forget(&s);
+}
+END_TEST
+
+/* A lone event on a quiet stream is read at the wake-up its write causes
+ * (the second hooks->wake: the first is the loop's start), not after a
+ * sleep. */
+START_TEST(test_live_lone)
+{
+	struct pacer p = {.burst = 0, .n = 1};
+	struct seen s;
+
+	run_pacer(&p, &s);
+	ck_assert_uint_eq(s.woke[0], 2);
+	ck_assert_uint_le(s.at[0] - p.written[0], INPUT_BATCH_MS + SLACK_MS);
+	check_events(&s, (const char *const[]){"- 0 SYSCALL", NULL});
 }
 END_TEST
 
@@ -461,6 +621,8 @@ static Suite *input_suite(void)
 	tcase_add_test(tc, test_live_older_unfinished);
 	tcase_add_test(tc, test_live_lost_end);
 	tcase_add_test(tc, test_replay_lost_end);
+	tcase_add_test(tc, test_live_paced);
+	tcase_add_test(tc, test_live_lone);
 	tcase_add_test(tc, test_read_error);
 	suite_add_tcase(s, tc);
 	return s;
