@@ -148,6 +148,24 @@ static void input_hold_signals(sigset_t *old)
 }
 
 /*
+ * Let in the signals that are pending now. A ppoll that returns with fd
+ * ready restores the held mask without delivering them (Linux delivers
+ * only when the wait is interrupted), so under a steady flood, or a replay
+ * of a regular file, SIGTERM, SIGHUP and SIGUSR1 would wait for a pause
+ * that never comes. One sigpending(2) per wake-up; two more calls when one
+ * is pending.
+ */
+static void input_take_signals(const sigset_t *old)
+{
+	sigset_t pending, held;
+
+	if (sigpending(&pending) < 0 || sigisemptyset(&pending))
+		return;
+	sigprocmask(SIG_SETMASK, old, &held);
+	sigprocmask(SIG_SETMASK, &held, NULL);
+}
+
+/*
  * Read what fd holds now, up to max bytes (or INPUT_DRAIN_READS reads),
  * into the records. Returns the bytes read; sets *eof at end of input or on
  * a read error (*err = errno). live: fd is non-blocking, and a read that
@@ -279,12 +297,16 @@ static int input_wait(struct input *in, int fd, const sigset_t *old)
 	const struct timespec tick = {INPUT_TICK_S, 0};
 	const struct timespec batch = {0, INPUT_BATCH_MS * NS_PER_MS};
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	int r;
 
 	if (in->pace) {
 		ppoll(NULL, 0, &batch, old); /* a signal ends it early */
 		return 1;
 	}
-	return ppoll(&pfd, 1, in->live ? &tick : NULL, old);
+	r = ppoll(&pfd, 1, in->live ? &tick : NULL, old);
+	if (r > 0)
+		input_take_signals(old);
+	return r;
 }
 
 /* The loop: wait, read, hand over, tick. Returns 0, or -1 with errno. */

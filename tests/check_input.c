@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -591,6 +592,68 @@ START_TEST(test_live_lone)
 END_TEST
 
 /* A descriptor that cannot be read: -1 with errno, nothing handed over. */
+/* ------------------------------------------------ signals under a flood */
+
+#define FLOOD_EVENTS 20000
+#define FLOOD_SIGNAL_AT 100
+static volatile sig_atomic_t flood_stop;
+
+static void on_flood_signal(int sig)
+{
+	(void)sig;
+	flood_stop = 1;
+}
+
+/* hooks->event: the events, and a signal raised at the FLOOD_SIGNAL_AT'th
+ * (held by the loop until it lets signals in) */
+static void on_flood_event(auparse_state_t *au, void *arg)
+{
+	struct seen *s = arg;
+
+	on_event(au, s);
+	if (s->n == FLOOD_SIGNAL_AT)
+		raise(SIGUSR2);
+}
+
+/* hooks->wake: stop once the signal has come */
+static int on_flood_wake(void *arg)
+{
+	(void)arg;
+	return flood_stop;
+}
+
+/*
+ * A signal that comes while input never runs out (a replay of a regular
+ * file, which ppoll always finds ready; a flood in plugin mode) is taken
+ * at the next wake-up: the loop stops long before the end. Linux's ppoll
+ * delivers a pending signal only when it waits, so without the loop
+ * letting it in, all FLOOD_EVENTS were read first.
+ */
+START_TEST(test_signal_under_flood)
+{
+	struct sigaction sa = {.sa_handler = on_flood_signal};
+	struct seen s;
+	const struct input_hooks h = {on_flood_event, NULL, on_flood_wake, &s};
+	struct buf b = {0};
+	int fd;
+
+	for (size_t i = 1; i <= FLOOD_EVENTS; i++)
+		write_event(-1, &b, i);
+	fd = temp_file(b.p, b.len);
+	buf_free(&b);
+	seen_init(&s);
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR2, &sa, NULL), 0);
+	ck_assert_int_eq(input_run(fd, false, &h, NULL), 0);
+	close(fd);
+	ck_assert_msg(flood_stop, "the signal never came");
+	ck_assert_msg(s.n >= FLOOD_SIGNAL_AT && s.n < FLOOD_EVENTS / 2,
+		      "stopped after %zu of %d events (signal at %d)", s.n,
+		      FLOOD_EVENTS, FLOOD_SIGNAL_AT);
+	seen_forget(&s);
+}
+END_TEST
+
 START_TEST(test_read_error)
 {
 	struct input_stats st;
@@ -623,6 +686,7 @@ static Suite *input_suite(void)
 	tcase_add_test(tc, test_replay_lost_end);
 	tcase_add_test(tc, test_live_paced);
 	tcase_add_test(tc, test_live_lone);
+	tcase_add_test(tc, test_signal_under_flood);
 	tcase_add_test(tc, test_read_error);
 	suite_add_tcase(s, tc);
 	return s;
