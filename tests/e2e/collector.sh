@@ -88,16 +88,10 @@ collector_cleanup()
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	if [ -n "${E2E_KEEP:-}" ]; then
-		mkdir -p "$E2E_KEEP"
-		cp -a "$B/." "$E2E_KEEP/" 2>/dev/null
-		echo "collector: kept the work files in $E2E_KEEP"
-	fi
+	e2e_keep collector
 }
-trap collector_cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-mount -t tmpfs -o mode=0755,size=64m audisp-dracut-collector "$B" || exit 1
+e2e_workdir collector_cleanup audisp-dracut-collector 64m || exit 1
 # a private /dev; /dev/log is a receiver writing $B/syslog
 private_dev "$B/dev" 1m "$B/log.sock" "null zero full random urandom" ||
 	[ $? -eq 2 ] || exit 1

@@ -168,6 +168,24 @@ audit_rules_lean()
 	sed -e 's/^#-a /-a /' "$1" >"$2" && chmod 0600 "$2"
 }
 
+# e2e_keep WHO: with E2E_KEEP=DIR set, copy the work files ($B) there, and
+# say so (a suite's cleanup calls it last)
+e2e_keep() {
+	[ -n "${E2E_KEEP:-}" ] || return 0
+	mkdir -p "$E2E_KEEP"
+	cp -a "$B/." "$E2E_KEEP/" 2>/dev/null
+	echo "$1: kept the work files in $E2E_KEEP"
+}
+
+# e2e_workdir CLEANUP NAME SIZE: CLEANUP runs at exit (INT, TERM and HUP
+# exit), then a private tmpfs NAME of SIZE is mounted on $B, for every
+# file of the suite. Returns mount's status.
+e2e_workdir() {
+	trap "$1" EXIT
+	trap 'exit 1' INT TERM HUP
+	mount -t tmpfs -o mode=0755,size="$3" "$2" "$B"
+}
+
 # audit_stop: delete the rules, stop the daemon by its pid (SIGTERM, then
 # SIGKILL after 10 s) and wait for it, and restore the enabled flag.
 audit_stop()

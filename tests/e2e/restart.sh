@@ -54,16 +54,10 @@ restart_cleanup() {
 	audit_stop
 	[ -n "$RS_PID" ] && kill "$RS_PID" 2>/dev/null
 	[ -n "$RS_PID" ] && wait "$RS_PID" 2>/dev/null
-	if [ -n "${E2E_KEEP:-}" ]; then
-		mkdir -p "$E2E_KEEP"
-		cp -a "$B/." "$E2E_KEEP/" 2>/dev/null
-		echo "restart: kept the work files in $E2E_KEEP"
-	fi
+	e2e_keep restart
 }
-trap restart_cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-mount -t tmpfs -o mode=0755,size=64m audisp-dracut-restart "$B" || exit 1
+e2e_workdir restart_cleanup audisp-dracut-restart 64m || exit 1
 for d in usr etc var tmp; do
 	mkdir -p "$B/ov/$d/up" "$B/ov/$d/work"
 	if ! mount -t overlay "restart-$d" \

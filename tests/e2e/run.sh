@@ -63,19 +63,13 @@ e2e_cleanup()
 	[ -n "$RS_PID" ] && wait "$RS_PID" 2>/dev/null
 	# background scenario processes still running
 	jobs -p | xargs -r kill 2>/dev/null
-	if [ -n "${E2E_KEEP:-}" ]; then
-		mkdir -p "$E2E_KEEP"
-		cp -a "$B/." "$E2E_KEEP/" 2>/dev/null
-		echo "e2e: kept the work files in $E2E_KEEP"
-	fi
+	e2e_keep e2e
 	# the mounts go with the namespace
 }
-trap e2e_cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 # A private tmpfs for every file of the test, then overlays on the trees
 # where scenarios place files the rule names (writes land in the tmpfs).
-mount -t tmpfs -o mode=0755,size=512m audisp-dracut-e2e "$B" || exit 1
+e2e_workdir e2e_cleanup audisp-dracut-e2e 512m || exit 1
 for d in usr etc var tmp; do
 	mkdir -p "$B/ov/$d/up" "$B/ov/$d/work"
 	if ! mount -t overlay "e2e-$d" \

@@ -126,16 +126,10 @@ sng_cleanup()
 	[ -n "$E2E_WATCH_PID" ] && kill "$E2E_WATCH_PID" 2>/dev/null
 	[ -n "$SNG_PID" ] && kill "$SNG_PID" 2>/dev/null
 	[ -n "$SNG_PID" ] && wait "$SNG_PID" 2>/dev/null
-	if [ -n "${E2E_KEEP:-}" ]; then
-		mkdir -p "$E2E_KEEP"
-		cp -a "$B/." "$E2E_KEEP/" 2>/dev/null
-		echo "syslog-ng: kept the work files in $E2E_KEEP"
-	fi
+	e2e_keep syslog-ng
 }
-trap sng_cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-mount -t tmpfs -o mode=0755,size=64m audisp-dracut-sng "$B" || exit 1
+e2e_workdir sng_cleanup audisp-dracut-sng 64m || exit 1
 private_dev "$B/dev" 1m "$B/log.sock" "null zero full random urandom tty" ||
 	[ $? -eq 2 ] || exit 1
 ALERTS=$B/alerts/alerts.json
