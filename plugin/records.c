@@ -10,6 +10,9 @@
 /* The room for an open event's key, unless its node's name needs more:
  * open events of this size are recycled. */
 #define RECORDS_KEY_ROOM 64
+/* The first room for an event's records copied out of a read: about a
+ * whole exec event's, so that it grows once or not at all. */
+#define RECORDS_TEXT_FIRST 2048
 /* Freed open events kept for the next ones. */
 #define RECORDS_SPARES 256
 /* Hash buckets of the open events (a power of two). */
@@ -301,7 +304,11 @@ static void open_lose(struct open_event *e)
  * read reuses. */
 static void open_keep(struct open_event *e)
 {
-	if (e->spanlen && buf_append(&e->text, e->span, e->spanlen) < 0)
+	if (!e->spanlen)
+		return;
+	if (!e->text.cap && !buf_reserve(&e->text, RECORDS_TEXT_FIRST))
+		open_lose(e);
+	else if (buf_append(&e->text, e->span, e->spanlen) < 0)
 		open_lose(e);
 	e->spanlen = 0;
 }
