@@ -537,8 +537,9 @@ START_TEST(procfs_real_self)
 END_TEST
 
 /* Start prog with argv in dir (NULL: here), stdin a pipe whose write end
- * *wfd we keep. Wait until the kernel names it comm. Returns the pid, or
- * -1 (exec refused: a noexec temporary directory; said on stderr). */
+ * *wfd we keep. Wait until the kernel names it comm and has given it its
+ * arguments. Returns the pid, or -1 (exec refused: a noexec temporary
+ * directory; said on stderr). */
 static pid_t spawn_wait(const char *dir, const char *prog, char *const argv[],
 			const char *comm, int *wfd)
 {
@@ -561,14 +562,23 @@ static pid_t spawn_wait(const char *dir, const char *prog, char *const argv[],
 	}
 	close(fds[0]);
 	*wfd = fds[1];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	for (tries = 0; tries < WAIT_TRIES; tries++) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		f = fopen(path, "r");
 		if (f && fgets(buf, sizeof(buf), f)) {
 			buf[strcspn(buf, "\n")] = '\0';
 			fclose(f);
-			if (strcmp(buf, comm) == 0)
-				return pid;
+			/* comm is the new name before the exec has set up
+			 * argv: until cmdline shows it the exec is not done */
+			snprintf(path, sizeof(path), "/proc/%d/cmdline",
+				 (int)pid);
+			if (strcmp(buf, comm) == 0 && (f = fopen(path, "r"))) {
+				int c = fgetc(f);
+
+				fclose(f);
+				if (c != EOF)
+					return pid;
+			}
 		} else if (f) {
 			fclose(f);
 		}
